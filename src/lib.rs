@@ -1,0 +1,12 @@
+//! landeval — 全域土地综合整治项目综合成效评估.
+//!
+//! Pipeline, data flowing one way: [`ingest`] → [`metrics`] → [`score`] → [`report`].
+
+pub mod fields;
+pub mod template;
+pub mod ingest;
+pub mod metrics;
+pub mod model;
+pub mod score;
+pub mod report;
+pub mod pipeline;

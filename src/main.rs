@@ -1,0 +1,278 @@
+//! landeval command line: parse arguments, call the library, map errors to exit codes.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use landeval::fields::FieldDict;
+use landeval::ingest::Source;
+use landeval::model::{self, Model};
+use landeval::pipeline;
+use landeval::report::{RenderOptions, fonts::FontSet, xlsx};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "landeval",
+    version,
+    about = "全域土地综合整治项目综合成效评估工具（whole-region land consolidation evaluation）",
+    long_about = "读取县级报送的项目台账与验收数据，按评估模型计算指标、评分排名、遴选示范样板项目，输出 PDF 报告、Excel 工作簿和 JSON。\n\n退出码：0 成功；1 数据有错误；2 用法或模型错误。"
+)]
+struct Cli {
+    /// 不显示进度信息（quiet: no progress on stderr）
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct RenderArgs {
+    /// 报告日期 YYYY-MM-DD（默认取数据中最晚的整体验收时间）
+    #[arg(long)]
+    date: Option<String>,
+    /// 用该目录中的同名模板覆盖内置模板（override report templates）
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// 额外字体目录，如含仿宋的字体（extra fonts, e.g. FangSong）
+    #[arg(long)]
+    font_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 用内置样例数据和默认模型运行完整评估（run the whole job on the bundled sample province）
+    Demo {
+        /// 输出目录（output directory）
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+    /// 评估委员会：评分、排名、遴选示范项目，输出报告（committee evaluation）
+    Evaluate {
+        /// 输入工作簿（xlsx/xls/xlsb/ods），可多个（input workbooks）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
+        #[arg(short, long, default_value = model::DEFAULT_MODEL)]
+        model: String,
+        /// 输出目录（output directory）
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+    /// 生成标准填报模板（write the blank canonical workbook）
+    Template {
+        /// 输出文件（output file）
+        #[arg(short, long, default_value = "模板.xlsx")]
+        out: PathBuf,
+    },
+    /// 只检查数据质量，不评分（check input data only）
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 数据质量报告输出文件（output workbook）
+        #[arg(short, long, default_value = "数据质量.xlsx")]
+        out: PathBuf,
+        /// 额外字体目录（extra fonts for the coverage check）
+        #[arg(long)]
+        font_dir: Option<PathBuf>,
+    },
+    /// 评估模型：列出、查看、检查（scoring models: list, show, check）
+    Model {
+        #[command(subcommand)]
+        action: ModelAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelAction {
+    /// 列出内置模型（list bundled models）
+    List,
+    /// 显示模型的维度、指标和分值（show a model）
+    Show { id: String },
+    /// 检查模型文件（check a model file）
+    Check { file: PathBuf },
+}
+
+/// A failure and its exit code.
+enum Failure {
+    /// Exit 1: the input data has errors.
+    Data(anyhow::Error),
+    /// Exit 2: usage or model errors.
+    Usage(anyhow::Error),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = cli.quiet;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Data(e)) => {
+            eprintln!("数据错误：{e:#}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(e)) => {
+            if !quiet || !e.to_string().is_empty() {
+                eprintln!("错误：{e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage<T>(r: Result<T>) -> Result<T, Failure> {
+    r.map_err(Failure::Usage)
+}
+
+fn data<T>(r: Result<T>) -> Result<T, Failure> {
+    r.map_err(Failure::Data)
+}
+
+fn progress(quiet: bool, msg: &str) {
+    if !quiet {
+        eprintln!("· {msg}");
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Demo { out, render } => {
+            progress(quiet, "使用内置样例数据（虚构的青岚省）和默认模型 national-2025");
+            evaluate(pipeline::demo_sources(), model::DEFAULT_MODEL, &out, &render, quiet)
+        }
+        Command::Evaluate { files, model, out, render } => {
+            let sources = data(read_sources(&files))?;
+            evaluate(sources, &model, &out, &render, quiet)
+        }
+        Command::Template { out } => {
+            usage(landeval::template::write_workbook(&out, &FieldDict::bundled(), &Default::default()))?;
+            println!("已生成填报模板：{}", out.display());
+            Ok(())
+        }
+        Command::Validate { files, out, font_dir } => {
+            let sources = data(read_sources(&files))?;
+            let fonts = usage(load_fonts(font_dir.as_deref()))?;
+            let ds = pipeline::read(&sources, &FieldDict::bundled(), &fonts);
+            print!("{}", pipeline::log_table(&ds.log, usize::MAX));
+            for t in &ds.log.tallies {
+                println!(
+                    "{} / {}：读取 {} 行 = 导入 {} 行 + 跳过 {} 行",
+                    t.file, t.sheet, t.rows_read, t.rows_used, t.rows_skipped
+                );
+            }
+            usage(xlsx::write_quality_workbook(&out, &ds.log))?;
+            println!("数据质量报告：{}", out.display());
+            if ds.log.has_errors() {
+                return Err(Failure::Data(anyhow::anyhow!("输入数据有错误，请按上表修改后重新提交")));
+            }
+            Ok(())
+        }
+        Command::Model { action } => model_command(action),
+    }
+}
+
+fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
+    files.iter().map(|p| Source::from_path(p)).collect()
+}
+
+fn load_fonts(dir: Option<&Path>) -> Result<FontSet> {
+    FontSet::load(dir).with_context(|| format!("无法读取字体目录 {}", dir.map(|d| d.display().to_string()).unwrap_or_default()))
+}
+
+fn evaluate(sources: Vec<Source>, model_name: &str, out: &Path, render: &RenderArgs, quiet: bool) -> Result<(), Failure> {
+    let (model, text) = usage(Model::load_with_source(model_name))?;
+    let dict = FieldDict::bundled();
+    if let Some(e) = model::check_model(&model, &text, &dict).errors.first() {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "评估模型 {} 有错误：{e}（用 landeval model check 查看全部）",
+            model.model.id
+        )));
+    }
+    let date = match &render.date {
+        Some(d) => Some(usage(pipeline::parse_ymd(d).ok_or_else(|| anyhow::anyhow!("--date 应为 YYYY-MM-DD：{d}")))?),
+        None => None,
+    };
+    let fonts = usage(load_fonts(render.font_dir.as_deref()))?;
+    progress(quiet, &format!("读取 {} 个文件", sources.len()));
+    let ds = pipeline::read(&sources, &dict, &fonts);
+    if ds.log.has_errors() {
+        eprint!("{}", pipeline::log_table(&ds.log, 50));
+        let _ = std::fs::create_dir_all(out);
+        let path = out.join("数据质量.xlsx");
+        usage(xlsx::write_quality_workbook(&path, &ds.log))?;
+        return Err(Failure::Data(anyhow::anyhow!(
+            "输入数据有错误，未生成评估结果；数据质量报告见 {}",
+            path.display()
+        )));
+    }
+    progress(quiet, &format!("计算指标并评分：{} 个项目", ds.projects.height()));
+    let run = usage(pipeline::evaluate(ds, dict, model, date))?;
+    progress(quiet, "排版 PDF、写出 Excel 与 JSON");
+    let opts = RenderOptions { templates: render.templates.clone(), fonts: Some(fonts) };
+    let written = usage(pipeline::write_committee(&run, out, &opts))?;
+    let selected = run.eval.projects.iter().filter(|p| p.selected).count();
+    let vetoed = run.eval.projects.iter().filter(|p| p.vetoed).count();
+    println!(
+        "评估完成：{} 个项目，一票否决 {} 个，入选示范 {} 个",
+        run.eval.projects.len(),
+        vetoed,
+        selected
+    );
+    println!("  {}（{} 页）", written.pdf.display(), written.pages);
+    println!("  {}", written.xlsx.display());
+    println!("  {}", written.json.display());
+    if run.log.has_errors() {
+        eprint!("{}", pipeline::log_table(&run.log, 50));
+        return Err(Failure::Data(anyhow::anyhow!("评分中发现数据错误，见数据质量表")));
+    }
+    Ok(())
+}
+
+fn model_command(action: ModelAction) -> Result<(), Failure> {
+    let dict = FieldDict::bundled();
+    match action {
+        ModelAction::List => {
+            for (id, text) in model::BUNDLED_MODELS {
+                let m = usage(Model::parse(text, id))?;
+                println!("{id}\t{}\t版本 {}", m.model.name, m.model.version);
+            }
+            Ok(())
+        }
+        ModelAction::Show { id } => {
+            let m = usage(Model::load(&id))?;
+            println!("{}（{} 版本 {}）", m.model.name, m.model.id, m.model.version);
+            println!("依据：{}", m.model.basis.join("；"));
+            for d in &m.dimensions {
+                println!("\n【{}】{} 分", d.name, m.dimension_points(&d.id));
+                for i in m.indicators.iter().filter(|i| i.dimension == d.id) {
+                    println!("  {:<24} {:>5} 分  {}", i.name, i.points, i.scale.describe());
+                }
+            }
+            println!("\n一票否决：");
+            for v in &m.vetoes {
+                println!("  {}：{}", v.name, v.basis);
+            }
+            Ok(())
+        }
+        ModelAction::Check { file } => {
+            let text = usage(std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display())))?;
+            let m = usage(Model::parse(&text, &file.display().to_string()))?;
+            let report = model::check_model(&m, &text, &dict);
+            for w in &report.warnings {
+                println!("[警告] {w}");
+            }
+            for e in &report.errors {
+                println!("[错误] {e}");
+            }
+            if report.ok() {
+                println!("模型 {} 检查通过：{} 个指标，合计 {} 分", m.model.id, m.indicators.len(), m.total_points());
+                Ok(())
+            } else {
+                Err(Failure::Usage(anyhow::anyhow!("模型有 {} 处错误", report.errors.len())))
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Metrics: detail sheets and raw fields → documented project-level fields.
+//!
+//! Adds the derived fields of `fields.toml` (`[[derived]]`) to the project
+//! frame: fund totals and rates, surplus quota, patch counts from 图斑明细,
+//! and the red-line booleans the models' vetoes test.
+
+mod funds;
+mod patches;
+mod redlines;
+
+use crate::ingest::{Dataset, Finding, Origin, Severity};
+use anyhow::{Context, Result};
+use polars::prelude::{Column, DataFrame, IntoLazy, NamedFrom, Series, col};
+
+/// The project frame with every derived field, and what metrics noticed.
+#[derive(Debug, Clone)]
+pub struct ProjectTable {
+    pub frame: DataFrame,
+    pub findings: Vec<Finding>,
+}
+
+/// Compute all derived fields.
+pub fn compute(ds: &Dataset) -> Result<ProjectTable> {
+    let mut frame = ds.projects.clone();
+    add_list_counts(&mut frame)?;
+    let funds = funds::per_project(&ds.funds)?;
+    let patches = patches::per_project(&ds.patches)?;
+    let frame = frame
+        .lazy()
+        .left_join(funds.lazy(), col("project_id"), col("project_id"))
+        .left_join(patches.lazy(), col("project_id"), col("project_id"))
+        .with_columns(funds::rates())
+        .with_columns(redlines::fields())
+        .with_column(
+            (col("reclaimed_area") - col("rebuilt_area")).alias("surplus_quota_computed"),
+        )
+        .with_column(col("accepted_on").is_not_null().alias("is_accepted"))
+        .collect()
+        .context("计算派生指标失败")?;
+    let mut findings = Vec::new();
+    check_surplus(&frame, ds, &mut findings)?;
+    patches::check_counts(&frame, ds, &mut findings)?;
+    Ok(ProjectTable { frame, findings })
+}
+
+/// Items of a 、-separated list.
+pub fn split_list(s: &str) -> Vec<&str> {
+    s.split(['、', ',', '，', ';', '；', ' ', '/'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// `township_count` and `content_type_count` from the list fields.
+fn add_list_counts(frame: &mut DataFrame) -> Result<()> {
+    for (src, dst) in [("townships", "township_count"), ("content_types", "content_type_count")] {
+        let counts: Vec<Option<f64>> = frame
+            .column(src)?
+            .str()?
+            .iter()
+            .map(|v| v.map(|s| split_list(s).len() as f64))
+            .collect();
+        frame.with_column(Column::from(Series::new(dst.into(), counts)))?;
+    }
+    Ok(())
+}
+
+/// Declared surplus quota should equal reclaimed − rebuilt.
+fn check_surplus(frame: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> Result<()> {
+    let ids = frame.column("project_id")?.str()?;
+    let declared = frame.column("surplus_quota")?.f64()?;
+    let computed = frame.column("surplus_quota_computed")?.f64()?;
+    for i in 0..frame.height() {
+        let (Some(id), Some(d), Some(c)) = (ids.get(i), declared.get(i), computed.get(i)) else {
+            continue;
+        };
+        if (d - c).abs() > 0.5_f64.max(0.01 * c.abs()) {
+            out.push(Finding {
+                severity: Severity::Warning,
+                origin: ds.origins.cell(id, "surplus_quota").cloned().unwrap_or_default(),
+                raw: format!("{d}"),
+                message: format!(
+                    "项目“{id}”申报的节余指标 {d:.2} 亩与核算值（拆旧复垦 − 安置及建新）{c:.2} 亩不一致；评分采用核算值"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A finding about a whole project, located at its 项目编号 cell.
+fn project_finding(ds: &Dataset, id: &str, message: String) -> Finding {
+    Finding {
+        severity: Severity::Warning,
+        origin: ds.origins.cell(id, "project_id").cloned().unwrap_or_else(Origin::default),
+        raw: id.to_string(),
+        message,
+    }
+}

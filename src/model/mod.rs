@@ -1,0 +1,302 @@
+//! Scoring models: serde types for `scoring-models/*.toml`, loading and checking.
+
+mod check;
+
+pub use check::{CheckReport, check_model};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Models shipped in the binary: (id, TOML text).
+pub const BUNDLED_MODELS: &[(&str, &str)] = &[(
+    "national-2025",
+    include_str!("../../scoring-models/national-2025.toml"),
+)];
+
+/// The model used when none is named.
+pub const DEFAULT_MODEL: &str = "national-2025";
+
+/// A scoring model: data, not code.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub model: ModelMeta,
+    #[serde(rename = "dimension")]
+    pub dimensions: Vec<Dimension>,
+    #[serde(rename = "indicator")]
+    pub indicators: Vec<Indicator>,
+    #[serde(rename = "veto", default)]
+    pub vetoes: Vec<Veto>,
+    #[serde(rename = "adjust", default)]
+    pub adjustments: Vec<Adjust>,
+    pub grades: std::collections::BTreeMap<String, f64>,
+    #[serde(default)]
+    pub selection: Option<Selection>,
+    #[serde(rename = "reward", default)]
+    pub rewards: Vec<Reward>,
+}
+
+/// `[model]`: identity and provenance.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelMeta {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub basis: Vec<String>,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub description: String,
+    /// Cap on the sum of positive adjustments (points).
+    #[serde(default = "default_bonus_cap")]
+    pub bonus_cap: f64,
+    /// Cap on the sum of deductions (points, positive number).
+    #[serde(default = "default_deduction_cap")]
+    pub deduction_cap: f64,
+}
+
+fn default_bonus_cap() -> f64 {
+    5.0
+}
+fn default_deduction_cap() -> f64 {
+    10.0
+}
+
+/// `[[dimension]]`: a first-level indicator (一级指标).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[[indicator]]`: a second-level indicator (二级指标).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub dimension: String,
+    #[serde(default)]
+    pub group: Option<String>,
+    pub points: f64,
+    /// SQL expression over field ids giving the raw value.
+    pub expr: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub scale: Scale,
+    #[serde(default)]
+    pub missing: MissingPolicy,
+    /// Optional SQL condition; when false the indicator is not applicable.
+    #[serde(default)]
+    pub applies: Option<String>,
+    /// The rule or document the indicator comes from.
+    #[serde(default)]
+    pub basis: Option<String>,
+}
+
+/// How a raw value maps to [0, 1].
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(tag = "method", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Scale {
+    /// actual ÷ the project's own planned target (an SQL expression), capped.
+    /// Not applicable when the plan set no target (blank or 0).
+    Plan {
+        planned: String,
+        #[serde(default = "one")]
+        cap: f64,
+    },
+    /// Linear from `floor` (0) to `target` (1), clamped; floor > target means lower is better.
+    Target { floor: f64, target: f64 },
+    /// Relative to the cohort's minimum and maximum.
+    Minmax {
+        #[serde(default)]
+        lower_is_better: bool,
+    },
+    /// Thresholds: the first step whose `at` the value reaches gives its fraction.
+    Steps {
+        steps: Vec<Step>,
+        #[serde(default)]
+        lower_is_better: bool,
+    },
+    /// True → 1, false → 0 (or the reverse with `invert`).
+    Bool {
+        #[serde(default)]
+        invert: bool,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// One threshold of a `steps` scale.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub at: f64,
+    pub value: f64,
+}
+
+impl Scale {
+    /// Short Chinese description for the method table.
+    pub fn describe(&self) -> String {
+        match self {
+            Scale::Plan { planned, cap } => {
+                format!("完成率：实际 ÷ 方案目标（{planned}），上限 {cap}")
+            }
+            Scale::Target { floor, target } if floor > target => {
+                format!("越低越好：{floor} 得 0，{target} 得满分")
+            }
+            Scale::Target { floor, target } => format!("线性：{floor} 得 0，{target} 得满分"),
+            Scale::Minmax { lower_is_better } => {
+                if *lower_is_better {
+                    "同批比较：最低者满分，最高者 0".into()
+                } else {
+                    "同批比较：最高者满分，最低者 0".into()
+                }
+            }
+            Scale::Steps { steps, lower_is_better } => {
+                let op = if *lower_is_better { "≤" } else { "≥" };
+                steps
+                    .iter()
+                    .map(|s| format!("{op}{} 得 {}", s.at, s.value))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            }
+            Scale::Bool { invert } => {
+                if *invert {
+                    "否得满分，是得 0".into()
+                } else {
+                    "是得满分，否得 0".into()
+                }
+            }
+        }
+    }
+}
+
+/// What to do when an indicator's raw value cannot be computed.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingPolicy {
+    /// Scores 0 (default).
+    #[default]
+    Zero,
+    /// Dropped and its points re-weighted within the dimension.
+    Exclude,
+    /// A data error.
+    Error,
+}
+
+/// `[[veto]]`: a legal red line; any breach vetoes the project (一票否决).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    pub id: String,
+    pub name: String,
+    pub when: String,
+    #[serde(default)]
+    pub basis: String,
+}
+
+/// `[[adjust]]`: a bonus (+) or deduction (−).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjust {
+    pub id: String,
+    pub name: String,
+    pub when: String,
+    /// Points per occurrence; negative for a deduction.
+    pub points: f64,
+    /// Optional SQL expression counting occurrences (e.g. `audit_issues`).
+    #[serde(default)]
+    pub per: Option<String>,
+    /// Cap on this item's absolute points.
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub basis: String,
+}
+
+/// `[selection]`: demonstration projects (示范样板项目).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    pub count: usize,
+    #[serde(default)]
+    pub min_score: f64,
+    #[serde(default)]
+    pub max_per_city: Option<usize>,
+    /// Only projects that passed overall acceptance.
+    #[serde(default = "yes")]
+    pub accepted_only: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[[reward]]`: reward funds by rank.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reward {
+    pub ranks: [u32; 2],
+    /// 万元 per project.
+    pub amount: f64,
+}
+
+impl Model {
+    /// Parse a model from TOML text; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        toml::from_str(text).with_context(|| format!("评估模型 {origin} 格式错误"))
+    }
+
+    /// Load a model by bundled id or by file path.
+    pub fn load(name: &str) -> Result<Self> {
+        Ok(Self::load_with_source(name)?.0)
+    }
+
+    /// Load a model and keep its TOML text (for line numbers in checks).
+    pub fn load_with_source(name: &str) -> Result<(Self, String)> {
+        let text = match BUNDLED_MODELS.iter().find(|(id, _)| *id == name) {
+            Some((_, text)) => (*text).to_string(),
+            None => std::fs::read_to_string(Path::new(name)).with_context(|| {
+                format!(
+                    "找不到评估模型“{name}”：既不是内置模型（{}），也不是可读的文件",
+                    bundled_ids().join("、")
+                )
+            })?,
+        };
+        Ok((Self::parse(&text, name)?, text))
+    }
+
+    /// Grades from the highest bound down; the fallback grade is 不合格.
+    pub fn grade_bounds(&self) -> Vec<(&str, f64)> {
+        let mut v: Vec<_> = self.grades.iter().map(|(k, b)| (k.as_str(), *b)).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+        v
+    }
+
+    /// Sum of all indicators' points.
+    pub fn total_points(&self) -> f64 {
+        self.indicators.iter().map(|i| i.points).sum()
+    }
+
+    /// Points of one dimension.
+    pub fn dimension_points(&self, dim: &str) -> f64 {
+        self.indicators.iter().filter(|i| i.dimension == dim).map(|i| i.points).sum()
+    }
+}
+
+/// The grade every vetoed or low-scoring project gets.
+pub const FAIL_GRADE: &str = "不合格";
+
+/// Ids of the bundled models.
+pub fn bundled_ids() -> Vec<&'static str> {
+    BUNDLED_MODELS.iter().map(|(id, _)| *id).collect()
+}

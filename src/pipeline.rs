@@ -1,0 +1,129 @@
+//! The whole job: ingest → metrics → score → report, and the run's log.
+
+use crate::fields::FieldDict;
+use crate::ingest::{self, Dataset, Finding, QualityLog, Severity, Source};
+use crate::metrics;
+use crate::model::Model;
+use crate::report::{self, ReportInput, RenderOptions, Written, fonts::FontSet};
+use crate::score::{self, Evaluation};
+use anyhow::Result;
+use std::path::Path;
+
+/// Sample county workbooks bundled in the binary for `landeval demo`.
+pub fn demo_sources() -> Vec<Source> {
+    include!(concat!(env!("OUT_DIR"), "/demo_fixtures.rs"))
+        .iter()
+        .map(|(name, data): &(&str, &[u8])| Source { name: (*name).to_string(), data: data.to_vec() })
+        .collect()
+}
+
+/// A finished evaluation with its inputs and log.
+pub struct Run {
+    pub dict: FieldDict,
+    pub model: Model,
+    pub dataset: Dataset,
+    pub eval: Evaluation,
+    pub log: QualityLog,
+    pub date: [i32; 3],
+}
+
+impl Run {
+    pub fn report_input(&self) -> ReportInput<'_> {
+        ReportInput {
+            model: &self.model,
+            dict: &self.dict,
+            dataset: &self.dataset,
+            eval: &self.eval,
+            log: &self.log,
+            date: self.date,
+        }
+    }
+}
+
+/// Read the inputs and log the text no loaded font can draw.
+pub fn read(sources: &[Source], dict: &FieldDict, fonts: &FontSet) -> Dataset {
+    let mut ds = ingest::ingest(sources, dict);
+    check_fonts(&mut ds, fonts);
+    ds
+}
+
+fn check_fonts(ds: &mut Dataset, fonts: &FontSet) {
+    for (origin, text) in &ds.texts {
+        let missing = fonts.uncovered(text);
+        if missing.is_empty() {
+            continue;
+        }
+        let chars: Vec<String> = missing.iter().map(|c| format!("“{c}”(U+{:04X})", *c as u32)).collect();
+        ds.log.warn(
+            origin.clone(),
+            text,
+            format!(
+                "含有内置字体无法显示的字符 {}，PDF 中将显示为空白方框；请用 --font-dir 指定包含该字符的字体目录",
+                chars.join("、")
+            ),
+        );
+    }
+}
+
+/// Score a dataset under a model (no rendering).
+pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i32; 3]>) -> Result<Run> {
+    let table = metrics::compute(&dataset)?;
+    let eval = score::evaluate(&table.frame, &model, &dict, &dataset.origins)?;
+    let mut log = dataset.log.clone();
+    log.findings.extend(table.findings);
+    log.findings.extend(eval.findings.iter().cloned());
+    let date = date.unwrap_or_else(|| data_date(&dataset));
+    Ok(Run { dict, model, dataset, eval, log, date })
+}
+
+/// The document date from the data: the latest overall-acceptance date.
+fn data_date(ds: &Dataset) -> [i32; 3] {
+    let latest = ds
+        .projects
+        .column("accepted_on")
+        .ok()
+        .and_then(|c| c.str().ok().and_then(|s| s.iter().flatten().max().map(str::to_string)));
+    latest.and_then(|s| parse_ymd(&s)).unwrap_or([2025, 12, 31])
+}
+
+/// `YYYY-MM-DD` → `[y, m, d]`.
+pub fn parse_ymd(s: &str) -> Option<[i32; 3]> {
+    let iso = ingest::cell::parse_date_text(s)?;
+    let mut it = iso.split('-').map(|p| p.parse::<i32>().ok());
+    Some([it.next()??, it.next()??, it.next()??])
+}
+
+/// Render the committee outputs of a run.
+pub fn write_committee(run: &Run, dir: &Path, opts: &RenderOptions) -> Result<Written> {
+    report::write_committee(dir, &run.report_input(), opts)
+}
+
+/// Errors of the run's log, for the exit code.
+pub fn has_data_errors(log: &QualityLog) -> bool {
+    log.has_errors()
+}
+
+/// The log printed as a plain table (for the terminal).
+pub fn log_table(log: &QualityLog, limit: usize) -> String {
+    let mut out = String::new();
+    let sorted = log.sorted();
+    for f in sorted.iter().take(limit) {
+        out.push_str(&format_finding(f));
+        out.push('\n');
+    }
+    if sorted.len() > limit {
+        out.push_str(&format!("……另有 {} 条，详见数据质量表\n", sorted.len() - limit));
+    }
+    out.push_str(&format!(
+        "合计：错误 {} 条，警告 {} 条，提示 {} 条\n",
+        log.count(Severity::Error),
+        log.count(Severity::Warning),
+        log.count(Severity::Info)
+    ));
+    out
+}
+
+fn format_finding(f: &Finding) -> String {
+    let raw = if f.raw.is_empty() { String::new() } else { format!("（原值：{}）", f.raw) };
+    format!("[{}] {}：{}{}", f.severity.label(), f.origin, f.message, raw)
+}

@@ -1,0 +1,472 @@
+//! The report's view: every number formatted, every label in Chinese.
+//! Built from the evaluation; computes no score.
+
+use super::ReportInput;
+use crate::fields::FieldDict;
+use crate::ingest::{Origins, Severity};
+use crate::model::{Indicator, Model, Scale};
+use crate::score::{NotSelected, ProjectScore, Status, VetoStatus};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Two decimals, as scores are shown everywhere.
+pub fn fmt2(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+/// A number with up to `digits` decimals, trailing zeros trimmed.
+pub fn fmt_num(x: f64, digits: usize) -> String {
+    let s = format!("{x:.digits$}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
+/// A raw indicator value in its display unit.
+pub fn fmt_value(ind: &Indicator, v: Option<f64>) -> String {
+    match (v, &ind.scale, ind.unit.as_deref()) {
+        (None, _, _) => "—".into(),
+        (Some(x), Scale::Bool { .. }, _) => if x != 0.0 { "是" } else { "否" }.into(),
+        (Some(x), _, Some("%")) => format!("{}%", fmt_num(x * 100.0, 1)),
+        (Some(x), _, Some(u)) => format!("{} {u}", fmt_num(x, 2)),
+        (Some(x), _, None) => fmt_num(x, 2),
+    }
+}
+
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Scored => "",
+        Status::NotApplicable => "不适用",
+        Status::MissingZero => "缺失计 0",
+        Status::MissingExcluded => "缺失不计",
+        Status::MissingError => "缺失（错误）",
+    }
+}
+
+pub fn not_selected_label(r: NotSelected) -> &'static str {
+    match r {
+        NotSelected::Vetoed => "一票否决",
+        NotSelected::NotAccepted => "未通过整体验收",
+        NotSelected::BelowMinimum => "低于入选最低分",
+        NotSelected::CityFull => "所在市（州）名额已满",
+        NotSelected::CountReached => "示范名额已满",
+    }
+}
+
+#[derive(Serialize)]
+pub struct Ctx {
+    pub title: String,
+    pub date: String,
+    pub date_ymd: [i32; 3],
+    pub model: ModelView,
+    pub summary: Summary,
+    pub ranking: Vec<RankRow>,
+    pub cards: Vec<Card>,
+    pub quality: Quality,
+    pub stamp: Stamp,
+}
+
+#[derive(Serialize)]
+pub struct ModelView {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub basis: Vec<String>,
+    pub description: String,
+    pub dimensions: Vec<DimView>,
+    pub indicators: Vec<IndView>,
+    pub vetoes: Vec<[String; 2]>,
+    pub adjustments: Vec<[String; 3]>,
+    pub grades: Vec<[String; 2]>,
+    pub caps: String,
+    pub selection: String,
+}
+
+#[derive(Serialize)]
+pub struct DimView {
+    pub name: String,
+    pub points: String,
+}
+
+#[derive(Serialize)]
+pub struct IndView {
+    pub dimension: String,
+    pub group: String,
+    pub name: String,
+    pub points: String,
+    pub method: String,
+    pub basis: String,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub projects: usize,
+    pub cities: usize,
+    pub counties: usize,
+    pub vetoed: usize,
+    pub selected: usize,
+    pub mean: String,
+    pub max: String,
+    pub min: String,
+    pub grades: Vec<[String; 2]>,
+    pub selected_list: Vec<[String; 4]>,
+    pub vetoed_list: Vec<[String; 3]>,
+}
+
+#[derive(Serialize)]
+pub struct RankRow {
+    pub rank: String,
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    pub dims: Vec<String>,
+    pub adjust: String,
+    pub total: String,
+    pub grade: String,
+    pub mark: String,
+    pub vetoed: bool,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    pub rank: String,
+    pub total: String,
+    pub grade: String,
+    pub selection: String,
+    pub self_score: String,
+    pub dims: Vec<[String; 3]>,
+    pub rows: Vec<CardRow>,
+    pub adjustments: Vec<[String; 2]>,
+    pub adjust_total: String,
+    pub vetoes: Vec<[String; 2]>,
+    pub vetoed: bool,
+}
+
+#[derive(Serialize)]
+pub struct CardRow {
+    pub dimension: String,
+    pub name: String,
+    pub raw: String,
+    pub planned: String,
+    pub scaled: String,
+    pub weight: String,
+    pub earned: String,
+    pub status: String,
+    pub sources: String,
+}
+
+#[derive(Serialize)]
+pub struct Quality {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub tallies: Vec<[String; 5]>,
+    pub findings: Vec<[String; 4]>,
+}
+
+#[derive(Serialize)]
+pub struct Stamp {
+    pub model: String,
+    pub tool: String,
+    pub inputs: Vec<[String; 3]>,
+}
+
+fn dim_name(model: &Model, id: &str) -> String {
+    model.dimensions.iter().find(|d| d.id == id).map_or_else(|| id.to_string(), |d| d.name.clone())
+}
+
+fn model_view(model: &Model) -> ModelView {
+    let dimensions = model
+        .dimensions
+        .iter()
+        .map(|d| DimView { name: d.name.clone(), points: fmt_num(model.dimension_points(&d.id), 2) })
+        .collect();
+    let indicators = model
+        .indicators
+        .iter()
+        .map(|i| IndView {
+            dimension: dim_name(model, &i.dimension),
+            group: i.group.clone().unwrap_or_default(),
+            name: i.name.clone(),
+            points: fmt_num(i.points, 2),
+            method: i.scale.describe(),
+            basis: i.basis.clone().unwrap_or_default(),
+        })
+        .collect();
+    let adjustments = model
+        .adjustments
+        .iter()
+        .map(|a| {
+            let mut pts = format!("{:+}", a.points);
+            if a.per.is_some() {
+                pts.push_str("/次");
+            }
+            if let Some(m) = a.max {
+                pts.push_str(&format!("，至多 {}", fmt_num(m, 2)));
+            }
+            [a.name.clone(), pts, a.basis.clone()]
+        })
+        .collect();
+    let selection = model.selection.as_ref().map_or_else(
+        || "本模型不评选示范项目".to_string(),
+        |s| {
+            let mut t = format!("按排名择优不超过 {} 个，总分不低于 {} 分", s.count, fmt_num(s.min_score, 2));
+            if let Some(m) = s.max_per_city {
+                t.push_str(&format!("，每个市（州）至多 {m} 个"));
+            }
+            if s.accepted_only {
+                t.push_str("，须已通过整体验收");
+            }
+            t + "；触碰红线的项目不得入选。"
+        },
+    );
+    ModelView {
+        id: model.model.id.clone(),
+        name: model.model.name.clone(),
+        version: model.model.version.clone(),
+        basis: model.model.basis.clone(),
+        description: model.model.description.clone(),
+        dimensions,
+        indicators,
+        vetoes: model.vetoes.iter().map(|v| [v.name.clone(), v.basis.clone()]).collect(),
+        adjustments,
+        grades: model.grade_bounds().iter().map(|(g, b)| [g.to_string(), format!("≥ {}", fmt_num(*b, 2))]).collect(),
+        caps: format!(
+            "加分合计不超过 {} 分，扣分合计不超过 {} 分；总分限定在 0–100 分。",
+            fmt_num(model.model.bonus_cap, 2),
+            fmt_num(model.model.deduction_cap, 2)
+        ),
+        selection,
+    }
+}
+
+fn summary(model: &Model, projects: &[ProjectScore]) -> Summary {
+    let uniq = |f: fn(&ProjectScore) -> &str| {
+        projects.iter().map(f).collect::<std::collections::BTreeSet<_>>().len()
+    };
+    let totals: Vec<f64> = projects.iter().map(|p| p.total).collect();
+    let n = totals.len().max(1) as f64;
+    let mut grade_names: Vec<String> = model.grade_bounds().iter().map(|(g, _)| g.to_string()).collect();
+    grade_names.push(crate::model::FAIL_GRADE.into());
+    let grades = grade_names
+        .into_iter()
+        .map(|g| {
+            let c = projects.iter().filter(|p| p.grade == g).count();
+            [g, c.to_string()]
+        })
+        .collect();
+    Summary {
+        projects: projects.len(),
+        cities: uniq(|p| &p.city),
+        counties: uniq(|p| &p.county),
+        vetoed: projects.iter().filter(|p| p.vetoed).count(),
+        selected: projects.iter().filter(|p| p.selected).count(),
+        mean: fmt2(totals.iter().sum::<f64>() / n),
+        max: fmt2(totals.iter().copied().fold(f64::NAN, f64::max)),
+        min: fmt2(totals.iter().copied().fold(f64::NAN, f64::min)),
+        grades,
+        selected_list: projects
+            .iter()
+            .filter(|p| p.selected)
+            .map(|p| [rank_text(p), p.name.clone(), p.city.clone(), fmt2(p.total)])
+            .collect(),
+        vetoed_list: projects
+            .iter()
+            .filter(|p| p.vetoed)
+            .map(|p| [p.name.clone(), p.city.clone(), breached_names(model, p).join("、")])
+            .collect(),
+    }
+}
+
+fn breached_names(model: &Model, p: &ProjectScore) -> Vec<String> {
+    p.vetoes
+        .iter()
+        .filter(|v| v.status == VetoStatus::Breached)
+        .filter_map(|v| model.vetoes.iter().find(|m| m.id == v.id).map(|m| m.name.clone()))
+        .collect()
+}
+
+fn rank_text(p: &ProjectScore) -> String {
+    p.rank.map_or_else(|| "—".into(), |r| r.to_string())
+}
+
+fn adjust_text(p: &ProjectScore) -> String {
+    let a = p.bonus - p.deduction;
+    if a == 0.0 { "0".into() } else { format!("{a:+.2}") }
+}
+
+fn ranking(projects: &[ProjectScore]) -> Vec<RankRow> {
+    projects
+        .iter()
+        .map(|p| RankRow {
+            rank: rank_text(p),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            city: p.city.clone(),
+            county: p.county.clone(),
+            dims: p.dimensions.iter().map(|d| fmt2(d.earned)).collect(),
+            adjust: adjust_text(p),
+            total: fmt2(p.total),
+            grade: p.grade.clone(),
+            mark: if p.selected { "★".into() } else if p.vetoed { "否决".into() } else { String::new() },
+            vetoed: p.vetoed,
+            selected: p.selected,
+        })
+        .collect()
+}
+
+/// Where the fields an indicator reads came from, shortest form.
+fn sources(dict: &FieldDict, origins: &Origins, project: &str, ind: &Indicator) -> String {
+    let mut fields = crate::score::expr::parse(&ind.expr).map(|e| crate::score::expr::fields_of(&e)).unwrap_or_default();
+    if let Scale::Plan { planned, .. } = &ind.scale
+        && let Ok(e) = crate::score::expr::parse(planned)
+    {
+        fields.extend(crate::score::expr::fields_of(&e));
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let mut stack: Vec<String> = fields.into_iter().collect();
+    while let Some(f) = stack.pop() {
+        if let Some(d) = dict.derived(&f) {
+            stack.extend(d.from.iter().cloned());
+        } else if let Some(sheet) = dict.sheet(&f) {
+            let n = origins.rows.get(&(f.clone(), project.to_string())).map_or(0, Vec::len);
+            let file = origins.rows.get(&(f.clone(), project.to_string())).and_then(|r| r.first()).map(|o| o.file.clone());
+            push(match file {
+                Some(file) => format!("{file} {} {n} 行", sheet.name),
+                None => format!("{}（无数据）", sheet.name),
+            });
+        } else if let Some(o) = origins.cell(project, &f) {
+            push(format!("{}!{}", o.sheet, o.cell));
+        }
+    }
+    out.sort();
+    out.join("；")
+}
+
+fn card(input: &ReportInput, p: &ProjectScore) -> Card {
+    let model = input.model;
+    let rows = p
+        .indicators
+        .iter()
+        .zip(&model.indicators)
+        .map(|(s, ind)| CardRow {
+            dimension: dim_name(model, &ind.dimension),
+            name: ind.name.clone(),
+            raw: fmt_value(ind, s.raw),
+            planned: match s.planned {
+                Some(x) => fmt_num(x, 2),
+                None => String::new(),
+            },
+            scaled: s.scaled.map_or_else(|| "—".into(), |x| format!("{}%", fmt_num(x * 100.0, 1))),
+            weight: fmt2(s.weight),
+            earned: fmt2(s.earned),
+            status: status_label(s.status).into(),
+            sources: sources(input.dict, &input.dataset.origins, &p.id, ind),
+        })
+        .collect();
+    let dims = p
+        .dimensions
+        .iter()
+        .map(|d| [dim_name(model, &d.id), fmt2(d.earned), fmt_num(d.points, 2)])
+        .collect();
+    let adjustments = p
+        .adjustments
+        .iter()
+        .filter_map(|h| model.adjustments.iter().find(|a| a.id == h.id).map(|a| [a.name.clone(), format!("{:+.2}", h.points)]))
+        .collect();
+    let vetoes = p
+        .vetoes
+        .iter()
+        .zip(&model.vetoes)
+        .map(|(c, v)| {
+            let s = match c.status {
+                VetoStatus::Passed => "未触碰",
+                VetoStatus::Breached => "触碰（否决）",
+                VetoStatus::Unknown => "数据缺失，无法核查",
+            };
+            [v.name.clone(), s.into()]
+        })
+        .collect();
+    let selection = if p.selected {
+        "入选示范样板项目".to_string()
+    } else {
+        p.not_selected.map_or_else(String::new, |r| format!("未入选：{}", not_selected_label(r)))
+    };
+    Card {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        city: p.city.clone(),
+        county: p.county.clone(),
+        rank: rank_text(p),
+        total: fmt2(p.total),
+        grade: p.grade.clone(),
+        selection,
+        self_score: p.self_score.map(fmt2).unwrap_or_default(),
+        dims,
+        rows,
+        adjustments,
+        adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
+        vetoes,
+        vetoed: p.vetoed,
+    }
+}
+
+fn quality(input: &ReportInput) -> Quality {
+    let log = input.log;
+    Quality {
+        errors: log.count(Severity::Error),
+        warnings: log.count(Severity::Warning),
+        infos: log.count(Severity::Info),
+        tallies: log
+            .tallies
+            .iter()
+            .map(|t| {
+                [t.file.clone(), t.sheet.clone(), t.rows_read.to_string(), t.rows_used.to_string(), t.rows_skipped.to_string()]
+            })
+            .collect(),
+        findings: log
+            .sorted()
+            .into_iter()
+            .map(|f| [f.severity.label().to_string(), f.origin.to_string(), f.raw.clone(), f.message.clone()])
+            .collect(),
+    }
+}
+
+/// Build the committee report's context.
+pub fn committee(input: &ReportInput) -> Ctx {
+    let projects = &input.eval.projects;
+    let [y, m, d] = input.date;
+    let mut by_city: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in projects {
+        *by_city.entry(&p.city).or_default() += 1;
+    }
+    Ctx {
+        title: format!("{}评估报告", input.model.model.name),
+        date: format!("{y}年{m}月{d}日"),
+        date_ymd: [y, m, d],
+        model: model_view(input.model),
+        summary: summary(input.model, projects),
+        ranking: ranking(projects),
+        cards: projects.iter().map(|p| card(input, p)).collect(),
+        quality: quality(input),
+        stamp: Stamp {
+            model: format!("{} 版本 {}", input.model.model.id, input.model.model.version),
+            tool: format!("landeval {}", env!("CARGO_PKG_VERSION")),
+            inputs: input
+                .dataset
+                .inputs
+                .iter()
+                .map(|i| [i.name.clone(), i.sha256.clone(), format!("{} 字节", i.bytes)])
+                .collect(),
+        },
+    }
+}

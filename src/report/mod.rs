@@ -1,0 +1,153 @@
+//! Reports: typst PDF (minijinja templates, compiled in-process), xlsx, JSON.
+//!
+//! Report code formats and lays out; it never computes a score.
+
+pub mod charts;
+pub mod context;
+pub mod fonts;
+pub mod templates;
+mod world;
+pub mod xlsx;
+
+use crate::fields::FieldDict;
+use crate::ingest::{Dataset, QualityLog};
+use crate::model::Model;
+use crate::score::Evaluation;
+use anyhow::{Context, Result, anyhow};
+use fonts::FontSet;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+
+/// Everything a report is made from.
+pub struct ReportInput<'a> {
+    pub model: &'a Model,
+    pub dict: &'a FieldDict,
+    pub dataset: &'a Dataset,
+    pub eval: &'a Evaluation,
+    /// The run's whole data-quality log (ingest, metrics and scoring).
+    pub log: &'a QualityLog,
+    /// Document date `[year, month, day]`, fixed from `--date` or the data.
+    pub date: [i32; 3],
+}
+
+/// Options of the rendering step.
+#[derive(Default, Clone)]
+pub struct RenderOptions {
+    pub templates: Option<PathBuf>,
+    pub fonts: Option<FontSet>,
+}
+
+/// Files written by a committee run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub pdf: PathBuf,
+    pub xlsx: PathBuf,
+    pub json: PathBuf,
+    pub pages: usize,
+}
+
+/// Write `评估报告.pdf`, `评估结果.xlsx` and `results.json` into `dir`.
+pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) -> Result<Written> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
+    let ctx = context::committee(input);
+    let chart = score_chart(input)?;
+    let env = templates::environment(opts.templates.as_deref())?;
+    let markup = env
+        .get_template("ranking.typ.j2")?
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+        .context("渲染报告模板失败")?;
+    let fonts = match &opts.fonts {
+        Some(f) => f.clone(),
+        None => FontSet::load(None)?,
+    };
+    let (pdf_bytes, pages) = compile_pdf(markup, vec![("/charts/scores.svg".into(), chart.into_bytes())], &fonts, input.date)?;
+    let pdf = dir.join("评估报告.pdf");
+    std::fs::write(&pdf, pdf_bytes).with_context(|| format!("无法写入 {}", pdf.display()))?;
+    let xlsx_path = dir.join("评估结果.xlsx");
+    xlsx::write(&xlsx_path, input)?;
+    let json = dir.join("results.json");
+    std::fs::write(&json, results_json(input)?).with_context(|| format!("无法写入 {}", json.display()))?;
+    Ok(Written { pdf, xlsx: xlsx_path, json, pages })
+}
+
+fn score_chart(input: &ReportInput) -> Result<String> {
+    let bars: Vec<charts::ScoreBar> = input
+        .eval
+        .projects
+        .iter()
+        .map(|p| charts::ScoreBar {
+            label: format!("{} {}", p.rank.map_or("—".to_string(), |r| r.to_string()), p.name),
+            parts: p.dimensions.iter().map(|d| d.earned).collect(),
+            total: p.total,
+            vetoed: p.vetoed,
+        })
+        .collect();
+    let dims: Vec<String> = input.model.dimensions.iter().map(|d| d.name.clone()).collect();
+    charts::score_bars(&bars, &dims)
+}
+
+/// Compile typst markup to PDF bytes; returns the page count too.
+pub fn compile_pdf(markup: String, files: Vec<(String, Vec<u8>)>, fonts: &FontSet, date: [i32; 3]) -> Result<(Vec<u8>, usize)> {
+    let today = Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
+    let world = world::ReportWorld::new(markup, files, fonts, today);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let doc = warned.output.map_err(|errs| {
+        let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("排版报告失败：{}", msgs.join("；"))
+    })?;
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom("landeval-report".into()),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
+        ..Default::default()
+    };
+    let bytes = typst_pdf::pdf(&doc, &options).map_err(|errs| {
+        let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("导出 PDF 失败：{}", msgs.join("；"))
+    })?;
+    Ok((bytes, doc.pages().len()))
+}
+
+#[derive(Serialize)]
+struct JsonModel<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    dimensions: Vec<(&'a str, &'a str, f64)>,
+    indicators: Vec<(&'a str, &'a str, &'a str, f64)>,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    tool: String,
+    date: String,
+    model: JsonModel<'a>,
+    inputs: &'a [crate::ingest::InputFile],
+    projects: &'a [crate::score::ProjectScore],
+    data_quality: &'a QualityLog,
+}
+
+/// `results.json`: every number of the reports.
+pub fn results_json(input: &ReportInput) -> Result<String> {
+    let m = input.model;
+    let out = JsonOut {
+        tool: format!("landeval {}", env!("CARGO_PKG_VERSION")),
+        date: format!("{:04}-{:02}-{:02}", input.date[0], input.date[1], input.date[2]),
+        model: JsonModel {
+            id: &m.model.id,
+            name: &m.model.name,
+            version: &m.model.version,
+            dimensions: m.dimensions.iter().map(|d| (d.id.as_str(), d.name.as_str(), m.dimension_points(&d.id))).collect(),
+            indicators: m
+                .indicators
+                .iter()
+                .map(|i| (i.id.as_str(), i.name.as_str(), i.dimension.as_str(), i.points))
+                .collect(),
+        },
+        inputs: &input.dataset.inputs,
+        projects: &input.eval.projects,
+        data_quality: input.log,
+    };
+    Ok(serde_json::to_string_pretty(&out)?)
+}

@@ -1,0 +1,395 @@
+//! Scoring: indicators, re-weighting, vetoes, adjustments, grades, ranks and
+//! demonstration selection under a declarative model.
+//!
+//! Works on the project table of the metrics stage and never formats report
+//! text; its output is plain numbers and statuses.
+
+pub mod expr;
+mod rank;
+pub mod scale;
+
+use crate::fields::FieldDict;
+use crate::ingest::{Finding, Origins, Severity};
+use crate::model::{MissingPolicy, Model, Scale};
+use anyhow::Result;
+use expr::Named;
+use polars::prelude::DataFrame;
+use serde::Serialize;
+
+/// How an indicator was treated for one project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Computed and scaled.
+    Scored,
+    /// The plan set no task (or `applies` is false): dropped, points re-weighted.
+    NotApplicable,
+    /// No value; scored 0 (`missing = "zero"`).
+    MissingZero,
+    /// No value; dropped and re-weighted (`missing = "exclude"`).
+    MissingExcluded,
+    /// No value and the model says that is an error.
+    MissingError,
+}
+
+impl Status {
+    /// Whether the indicator's points stay in the project's denominator.
+    pub fn counts(self) -> bool {
+        matches!(self, Status::Scored | Status::MissingZero | Status::MissingError)
+    }
+}
+
+/// One indicator of one project.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorScore {
+    pub id: String,
+    pub raw: Option<f64>,
+    /// The project's planned target (plan scales).
+    pub planned: Option<f64>,
+    pub scaled: Option<f64>,
+    pub status: Status,
+    /// Effective full points after re-weighting.
+    pub weight: f64,
+    pub earned: f64,
+    /// Fields the expression read that were missing.
+    pub missing_fields: Vec<String>,
+}
+
+/// Points of one dimension.
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionScore {
+    pub id: String,
+    pub earned: f64,
+    /// The model's full points for the dimension.
+    pub points: f64,
+}
+
+/// Result of checking one veto.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VetoStatus {
+    Passed,
+    Breached,
+    /// The data needed to check it is missing.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VetoCheck {
+    pub id: String,
+    pub status: VetoStatus,
+}
+
+/// A triggered bonus or deduction, after its own cap.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdjustHit {
+    pub id: String,
+    pub points: f64,
+}
+
+/// Why a project above the minimum score was not selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotSelected {
+    Vetoed,
+    NotAccepted,
+    BelowMinimum,
+    CityFull,
+    CountReached,
+}
+
+/// A project's full evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectScore {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    pub accepted: bool,
+    pub indicators: Vec<IndicatorScore>,
+    pub dimensions: Vec<DimensionScore>,
+    pub adjustments: Vec<AdjustHit>,
+    /// Sum of bonuses after the model's cap.
+    pub bonus: f64,
+    /// Sum of deductions after the model's cap (a positive number).
+    pub deduction: f64,
+    pub indicator_total: f64,
+    /// Σ indicators + bonus − deduction, clamped to 0–100.
+    pub total: f64,
+    pub vetoes: Vec<VetoCheck>,
+    pub vetoed: bool,
+    pub grade: String,
+    /// Shared rank among eligible projects (1, 2, 2, 4); none when vetoed.
+    pub rank: Option<u32>,
+    pub selected: bool,
+    pub not_selected: Option<NotSelected>,
+    pub self_score: Option<f64>,
+}
+
+/// The evaluation of a cohort under one model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// Projects in report order: eligible by rank, then vetoed by score.
+    pub projects: Vec<ProjectScore>,
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
+}
+
+/// Column-name prefixes of the evaluated expressions.
+fn col(kind: &str, id: &str) -> String {
+    format!("{kind}__{id}")
+}
+
+/// Compile every model expression into one query.
+fn named_expressions(model: &Model) -> Vec<Named> {
+    let mut v = Vec::new();
+    let mut add = |kind: &str, id: &str, label: String, text: &str, as_bool: bool| {
+        v.push(Named { column: col(kind, id), label, text: text.to_string(), as_bool })
+    };
+    for i in &model.indicators {
+        add("raw", &i.id, format!("指标 {} 的 expr", i.id), &i.expr, false);
+        if let Scale::Plan { planned, .. } = &i.scale {
+            add("plan", &i.id, format!("指标 {} 的 planned", i.id), planned, false);
+        }
+        if let Some(a) = &i.applies {
+            add("applies", &i.id, format!("指标 {} 的 applies", i.id), a, true);
+        }
+    }
+    for w in &model.vetoes {
+        add("veto", &w.id, format!("否决项 {} 的 when", w.id), &w.when, true);
+    }
+    for a in &model.adjustments {
+        add("adj", &a.id, format!("加减分项 {} 的 when", a.id), &a.when, true);
+        if let Some(p) = &a.per {
+            add("per", &a.id, format!("加减分项 {} 的 per", a.id), p, false);
+        }
+    }
+    v
+}
+
+/// Score every project of `table` under `model`.
+pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Origins) -> Result<Evaluation> {
+    let values = expr::evaluate(table, &named_expressions(model))?;
+    let n = table.height();
+    let ids: Vec<String> = expr::strings(table, "project_id")?.into_iter().map(Option::unwrap_or_default).collect();
+    let text = |c: &str| -> Result<Vec<String>> {
+        Ok(expr::strings(table, c)?.into_iter().map(Option::unwrap_or_default).collect())
+    };
+    let (names, cities, counties) = (text("project_name")?, text("city")?, text("county")?);
+    let accepted = expr::bools(table, "is_accepted")?;
+    let self_scores = expr::floats(table, "self_score_total")?;
+
+    let mut findings = Vec::new();
+    let indicator_rows = score_indicators(table, model, &values, &ids, dict, origins, &mut findings)?;
+    let mut projects = Vec::with_capacity(n);
+    for (p, indicators) in indicator_rows.into_iter().enumerate() {
+        let dimensions = model
+            .dimensions
+            .iter()
+            .map(|d| DimensionScore {
+                id: d.id.clone(),
+                earned: indicators
+                    .iter()
+                    .zip(&model.indicators)
+                    .filter(|(_, m)| m.dimension == d.id)
+                    .map(|(s, _)| s.earned)
+                    .sum(),
+                points: model.dimension_points(&d.id),
+            })
+            .collect();
+        let vetoes = check_vetoes(model, &values, p)?;
+        let (adjustments, bonus, deduction) = adjust(model, &values, p)?;
+        let indicator_total: f64 = indicators.iter().map(|s| s.earned).sum();
+        let total = (indicator_total + bonus - deduction).clamp(0.0, 100.0);
+        let vetoed = vetoes.iter().any(|v| v.status == VetoStatus::Breached);
+        for v in vetoes.iter().filter(|v| v.status == VetoStatus::Unknown) {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                origin: origins.cell(&ids[p], "project_id").cloned().unwrap_or_default(),
+                raw: ids[p].clone(),
+                message: format!("项目“{}”缺少核查否决项“{}”所需的数据，无法判断是否触碰红线", ids[p], v.id),
+            });
+        }
+        projects.push(ProjectScore {
+            id: ids[p].clone(),
+            name: names[p].clone(),
+            city: cities[p].clone(),
+            county: counties[p].clone(),
+            accepted: accepted[p].unwrap_or(false),
+            indicators,
+            dimensions,
+            adjustments,
+            bonus,
+            deduction,
+            indicator_total,
+            total,
+            vetoes,
+            vetoed,
+            grade: String::new(),
+            rank: None,
+            selected: false,
+            not_selected: None,
+            self_score: self_scores[p],
+        });
+    }
+    rank::grade_rank_select(&mut projects, model);
+    Ok(Evaluation { projects, findings })
+}
+
+/// Raw, scaled and re-weighted indicator scores, one Vec per project.
+fn score_indicators(
+    table: &DataFrame,
+    model: &Model,
+    values: &DataFrame,
+    ids: &[String],
+    dict: &FieldDict,
+    origins: &Origins,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<Vec<IndicatorScore>>> {
+    let n = ids.len();
+    let mut rows: Vec<Vec<IndicatorScore>> = vec![Vec::new(); n];
+    for ind in &model.indicators {
+        let raw = expr::floats(values, &col("raw", &ind.id))?;
+        let planned = match &ind.scale {
+            Scale::Plan { .. } => expr::floats(values, &col("plan", &ind.id))?,
+            _ => vec![None; n],
+        };
+        let applies = match &ind.applies {
+            Some(_) => expr::bools(values, &col("applies", &ind.id))?,
+            None => vec![Some(true); n],
+        };
+        let read = expr::fields_of(&expr::parse(&ind.expr)?);
+        let cohort = scale::Cohort::of(&raw);
+        for p in 0..n {
+            let not_applicable = applies[p] == Some(false)
+                || (matches!(ind.scale, Scale::Plan { .. }) && !planned[p].is_some_and(|x| x > 0.0));
+            let missing_fields = missing_fields_of(table, &read, p)?;
+            let (status, scaled) = match (not_applicable, raw[p]) {
+                (true, _) => (Status::NotApplicable, None),
+                (false, Some(r)) => (Status::Scored, Some(scale::scale(&ind.scale, r, planned[p], cohort))),
+                (false, None) => {
+                    let status = match ind.missing {
+                        MissingPolicy::Zero => Status::MissingZero,
+                        MissingPolicy::Exclude => Status::MissingExcluded,
+                        MissingPolicy::Error => Status::MissingError,
+                    };
+                    findings.push(missing_finding(ind, status, &ids[p], &missing_fields, dict, origins));
+                    (status, None)
+                }
+            };
+            rows[p].push(IndicatorScore {
+                id: ind.id.clone(),
+                raw: raw[p],
+                planned: planned[p],
+                scaled,
+                status,
+                weight: 0.0,
+                earned: 0.0,
+                missing_fields,
+            });
+        }
+    }
+    for row in &mut rows {
+        reweight(model, row);
+    }
+    Ok(rows)
+}
+
+/// Fields among `read` that are null for project row `p`.
+fn missing_fields_of(table: &DataFrame, read: &std::collections::BTreeSet<String>, p: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for f in read {
+        if table.column(f)?.get(p)?.is_null() {
+            out.push(f.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn missing_finding(
+    ind: &crate::model::Indicator,
+    status: Status,
+    project: &str,
+    missing: &[String],
+    dict: &FieldDict,
+    origins: &Origins,
+) -> Finding {
+    let names: Vec<&str> = missing.iter().map(|f| dict.label(f).unwrap_or(f)).collect();
+    let what = if names.is_empty() { "计算结果无效（如除数为 0）".to_string() } else { format!("缺少：{}", names.join("、")) };
+    let (severity, outcome) = match status {
+        Status::MissingError => (Severity::Error, "模型要求必须填写"),
+        Status::MissingExcluded => (Severity::Warning, "该指标不计分，分值在维度内重新分配"),
+        _ => (Severity::Warning, "该指标按 0 分计"),
+    };
+    Finding {
+        severity,
+        origin: origins.cell(project, "project_id").cloned().unwrap_or_default(),
+        raw: project.to_string(),
+        message: format!("项目“{project}”指标“{}”{what}；{outcome}", ind.name),
+    }
+}
+
+/// Spread each dimension's points over its applicable indicators; a
+/// dimension with none applicable hands its points to the others.
+fn reweight(model: &Model, row: &mut [IndicatorScore]) {
+    let dims: Vec<(&str, f64, f64)> = model
+        .dimensions
+        .iter()
+        .map(|d| {
+            let full = model.dimension_points(&d.id);
+            let live: f64 = row
+                .iter()
+                .zip(&model.indicators)
+                .filter(|(s, m)| m.dimension == d.id && s.status.counts())
+                .map(|(_, m)| m.points)
+                .sum();
+            (d.id.as_str(), full, live)
+        })
+        .collect();
+    let total = model.total_points();
+    let dead: f64 = dims.iter().filter(|d| d.2 == 0.0).map(|d| d.1).sum();
+    let boost = if total > dead { total / (total - dead) } else { 0.0 };
+    for (s, m) in row.iter_mut().zip(&model.indicators) {
+        let (_, full, live) = dims.iter().find(|d| d.0 == m.dimension).copied().expect("dimension exists");
+        s.weight = if s.status.counts() && live > 0.0 { m.points * full / live * boost } else { 0.0 };
+        s.earned = s.weight * s.scaled.unwrap_or(0.0);
+    }
+}
+
+fn check_vetoes(model: &Model, values: &DataFrame, p: usize) -> Result<Vec<VetoCheck>> {
+    model
+        .vetoes
+        .iter()
+        .map(|v| {
+            let hit = values.column(&col("veto", &v.id))?.bool()?.get(p);
+            let status = match hit {
+                Some(true) => VetoStatus::Breached,
+                Some(false) => VetoStatus::Passed,
+                None => VetoStatus::Unknown,
+            };
+            Ok(VetoCheck { id: v.id.clone(), status })
+        })
+        .collect()
+}
+
+/// Triggered adjustments with item caps, then the model's bonus/deduction caps.
+fn adjust(model: &Model, values: &DataFrame, p: usize) -> Result<(Vec<AdjustHit>, f64, f64)> {
+    let mut hits = Vec::new();
+    for a in &model.adjustments {
+        if values.column(&col("adj", &a.id))?.bool()?.get(p) != Some(true) {
+            continue;
+        }
+        let times = match &a.per {
+            Some(_) => values.column(&col("per", &a.id))?.f64()?.get(p).unwrap_or(1.0),
+            None => 1.0,
+        };
+        let mut pts = a.points * times;
+        if let Some(max) = a.max {
+            pts = pts.clamp(-max, max);
+        }
+        hits.push(AdjustHit { id: a.id.clone(), points: pts });
+    }
+    let bonus: f64 = hits.iter().map(|h| h.points.max(0.0)).sum();
+    let deduction: f64 = hits.iter().map(|h| (-h.points).max(0.0)).sum();
+    Ok((hits, bonus.min(model.model.bonus_cap), deduction.min(model.model.deduction_cap)))
+}

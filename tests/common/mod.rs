@@ -1,0 +1,155 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use landeval::fields::FieldDict;
+use landeval::ingest::Source;
+use landeval::model::Model;
+use landeval::pipeline::{self, Run};
+use landeval::report::fonts::FontSet;
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The sample-province workbooks, sorted by name.
+pub fn fixture_sources() -> Vec<Source> {
+    let dir = repo().join("fixtures/sample-province");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| Source::from_path(p).expect("readable fixture")).collect()
+}
+
+/// Evaluate sources under a bundled model.
+pub fn evaluate(sources: &[Source], model: &str) -> Run {
+    let dict = FieldDict::bundled();
+    let fonts = FontSet::load(None).expect("fonts");
+    let ds = pipeline::read(sources, &dict, &fonts);
+    pipeline::evaluate(ds, dict, Model::load(model).expect("model"), None).expect("evaluation")
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Decoded streams of a PDF (FlateDecode inflated where possible).
+fn pdf_streams(pdf: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(pos) = find(&pdf[i..], b"stream") {
+        let mut start = i + pos + b"stream".len();
+        if pdf[start..].starts_with(b"\r\n") {
+            start += 2;
+        } else if pdf[start..].starts_with(b"\n") {
+            start += 1;
+        } else {
+            i = start;
+            continue;
+        }
+        let Some(len) = find(&pdf[start..], b"endstream") else { break };
+        let raw = &pdf[start..start + len];
+        out.push(miniz_oxide::inflate::decompress_to_vec_zlib(raw).unwrap_or_else(|_| raw.to_vec()));
+        i = start + len + b"endstream".len();
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Hex tokens `<…>` of a byte string, in order.
+fn hex_tokens(s: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut rest = s;
+    while let Some(a) = rest.find('<') {
+        if rest[a + 1..].starts_with('<') {
+            rest = &rest[a + 2..];
+            continue;
+        }
+        let Some(b) = rest[a + 1..].find('>') else { break };
+        let tok: String = rest[a + 1..a + 1 + b].chars().filter(|c| !c.is_whitespace()).collect();
+        if tok.chars().all(|c| c.is_ascii_hexdigit()) {
+            v.push(tok.to_ascii_uppercase());
+        }
+        rest = &rest[a + 1 + b + 1..];
+    }
+    v
+}
+
+/// char → code (hex) maps of every ToUnicode CMap in the PDF.
+fn to_unicode_maps(streams: &[Vec<u8>]) -> Vec<std::collections::HashMap<char, String>> {
+    let mut maps = Vec::new();
+    for s in streams {
+        let text = String::from_utf8_lossy(s);
+        if !text.contains("beginbfchar") && !text.contains("beginbfrange") {
+            continue;
+        }
+        let mut map = std::collections::HashMap::new();
+        for section in text.split("beginbfchar").skip(1) {
+            let body = section.split("endbfchar").next().unwrap_or("");
+            for pair in hex_tokens(body).chunks(2) {
+                if let [code, uni] = pair
+                    && let Some(c) = utf16_hex_char(uni)
+                {
+                    map.entry(c).or_insert_with(|| code.clone());
+                }
+            }
+        }
+        for section in text.split("beginbfrange").skip(1) {
+            let body = section.split("endbfrange").next().unwrap_or("");
+            for line in body.lines() {
+                let t = hex_tokens(line);
+                if let [lo, hi, dst] = t.as_slice()
+                    && !line.contains('[')
+                {
+                    let (lo_n, hi_n) = (u32::from_str_radix(lo, 16).unwrap(), u32::from_str_radix(hi, 16).unwrap());
+                    let Some(first) = utf16_hex_char(dst) else { continue };
+                    for k in 0..=(hi_n - lo_n) {
+                        if let Some(c) = char::from_u32(first as u32 + k) {
+                            map.entry(c).or_insert_with(|| format!("{:0w$X}", lo_n + k, w = lo.len()));
+                        }
+                    }
+                }
+            }
+        }
+        maps.push(map);
+    }
+    maps
+}
+
+fn utf16_hex_char(hex: &str) -> Option<char> {
+    let units: Vec<u16> =
+        (0..hex.len() / 4).map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()).collect::<Option<_>>()?;
+    let s = String::from_utf16(&units).ok()?;
+    let mut it = s.chars();
+    let c = it.next()?;
+    it.next().is_none().then_some(c)
+}
+
+/// Whether the PDF shows `text` through a font whose ToUnicode map lets a
+/// reader extract it (what pdftotext relies on).
+pub fn pdf_has_text(pdf: &[u8], text: &str) -> bool {
+    let streams = pdf_streams(pdf);
+    let shown: String = streams
+        .iter()
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .filter(|s| s.contains("Tj") || s.contains("TJ"))
+        .flat_map(|s| hex_tokens(&s))
+        .collect();
+    to_unicode_maps(&streams).iter().any(|map| {
+        let coded: Option<String> = text.chars().map(|c| map.get(&c).cloned()).collect();
+        coded.is_some_and(|needle| {
+            let w = needle.len() / text.chars().count().max(1);
+            shown.match_indices(&needle).any(|(i, _)| i % w == 0)
+        })
+    })
+}
