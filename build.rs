@@ -15,7 +15,12 @@ fn main() {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f.file_name().expect("file name").to_string_lossy();
-        writeln!(code, "    ({name:?}, include_bytes!({:?}) as &[u8]),", f.display().to_string()).expect("write");
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?}) as &[u8]),",
+            f.display().to_string()
+        )
+        .expect("write");
     }
     code.push(']');
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("demo_fixtures.rs");

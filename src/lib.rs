@@ -3,10 +3,10 @@
 //! Pipeline, data flowing one way: [`ingest`] → [`metrics`] → [`score`] → [`report`].
 
 pub mod fields;
-pub mod template;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
-pub mod score;
-pub mod report;
 pub mod pipeline;
+pub mod report;
+pub mod score;
+pub mod template;

@@ -143,12 +143,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             progress(quiet, "使用内置样例数据（虚构的青岚省）和默认模型 national-2025");
             evaluate(pipeline::demo_sources(), model::DEFAULT_MODEL, &out, &render, quiet)
         }
-        Command::Evaluate { files, model, out, render } => {
+        Command::Evaluate {
+            files,
+            model,
+            out,
+            render,
+        } => {
             let sources = data(read_sources(&files))?;
             evaluate(sources, &model, &out, &render, quiet)
         }
         Command::Template { out } => {
-            usage(landeval::template::write_workbook(&out, &FieldDict::bundled(), &Default::default()))?;
+            usage(landeval::template::write_workbook(
+                &out,
+                &FieldDict::bundled(),
+                &Default::default(),
+            ))?;
             println!("已生成填报模板：{}", out.display());
             Ok(())
         }
@@ -179,10 +188,21 @@ fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
 }
 
 fn load_fonts(dir: Option<&Path>) -> Result<FontSet> {
-    FontSet::load(dir).with_context(|| format!("无法读取字体目录 {}", dir.map(|d| d.display().to_string()).unwrap_or_default()))
+    FontSet::load(dir).with_context(|| {
+        format!(
+            "无法读取字体目录 {}",
+            dir.map(|d| d.display().to_string()).unwrap_or_default()
+        )
+    })
 }
 
-fn evaluate(sources: Vec<Source>, model_name: &str, out: &Path, render: &RenderArgs, quiet: bool) -> Result<(), Failure> {
+fn evaluate(
+    sources: Vec<Source>,
+    model_name: &str,
+    out: &Path,
+    render: &RenderArgs,
+    quiet: bool,
+) -> Result<(), Failure> {
     let (model, text) = usage(Model::load_with_source(model_name))?;
     let dict = FieldDict::bundled();
     if let Some(e) = model::check_model(&model, &text, &dict).errors.first() {
@@ -192,7 +212,9 @@ fn evaluate(sources: Vec<Source>, model_name: &str, out: &Path, render: &RenderA
         )));
     }
     let date = match &render.date {
-        Some(d) => Some(usage(pipeline::parse_ymd(d).ok_or_else(|| anyhow::anyhow!("--date 应为 YYYY-MM-DD：{d}")))?),
+        Some(d) => Some(usage(
+            pipeline::parse_ymd(d).ok_or_else(|| anyhow::anyhow!("--date 应为 YYYY-MM-DD：{d}")),
+        )?),
         None => None,
     };
     let fonts = usage(load_fonts(render.font_dir.as_deref()))?;
@@ -211,7 +233,10 @@ fn evaluate(sources: Vec<Source>, model_name: &str, out: &Path, render: &RenderA
     progress(quiet, &format!("计算指标并评分：{} 个项目", ds.projects.height()));
     let run = usage(pipeline::evaluate(ds, dict, model, date))?;
     progress(quiet, "排版 PDF、写出 Excel 与 JSON");
-    let opts = RenderOptions { templates: render.templates.clone(), fonts: Some(fonts) };
+    let opts = RenderOptions {
+        templates: render.templates.clone(),
+        fonts: Some(fonts),
+    };
     let written = usage(pipeline::write_committee(&run, out, &opts))?;
     let selected = run.eval.projects.iter().filter(|p| p.selected).count();
     let vetoed = run.eval.projects.iter().filter(|p| p.vetoed).count();
@@ -268,7 +293,12 @@ fn model_command(action: ModelAction) -> Result<(), Failure> {
                 println!("[错误] {e}");
             }
             if report.ok() {
-                println!("模型 {} 检查通过：{} 个指标，合计 {} 分", m.model.id, m.indicators.len(), m.total_points());
+                println!(
+                    "模型 {} 检查通过：{} 个指标，合计 {} 分",
+                    m.model.id,
+                    m.indicators.len(),
+                    m.total_points()
+                );
                 Ok(())
             } else {
                 Err(Failure::Usage(anyhow::anyhow!("模型有 {} 处错误", report.errors.len())))

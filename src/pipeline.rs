@@ -4,7 +4,7 @@ use crate::fields::FieldDict;
 use crate::ingest::{self, Dataset, Finding, QualityLog, Severity, Source};
 use crate::metrics;
 use crate::model::Model;
-use crate::report::{self, ReportInput, RenderOptions, Written, fonts::FontSet};
+use crate::report::{self, RenderOptions, ReportInput, Written, fonts::FontSet};
 use crate::score::{self, Evaluation};
 use anyhow::Result;
 use std::path::Path;
@@ -13,7 +13,10 @@ use std::path::Path;
 pub fn demo_sources() -> Vec<Source> {
     include!(concat!(env!("OUT_DIR"), "/demo_fixtures.rs"))
         .iter()
-        .map(|(name, data): &(&str, &[u8])| Source { name: (*name).to_string(), data: data.to_vec() })
+        .map(|(name, data): &(&str, &[u8])| Source {
+            name: (*name).to_string(),
+            data: data.to_vec(),
+        })
         .collect()
 }
 
@@ -73,7 +76,14 @@ pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i
     log.findings.extend(table.findings);
     log.findings.extend(eval.findings.iter().cloned());
     let date = date.unwrap_or_else(|| data_date(&dataset));
-    Ok(Run { dict, model, dataset, eval, log, date })
+    Ok(Run {
+        dict,
+        model,
+        dataset,
+        eval,
+        log,
+        date,
+    })
 }
 
 /// The document date from the data: the latest overall-acceptance date.
@@ -124,6 +134,10 @@ pub fn log_table(log: &QualityLog, limit: usize) -> String {
 }
 
 fn format_finding(f: &Finding) -> String {
-    let raw = if f.raw.is_empty() { String::new() } else { format!("（原值：{}）", f.raw) };
+    let raw = if f.raw.is_empty() {
+        String::new()
+    } else {
+        format!("（原值：{}）", f.raw)
+    };
     format!("[{}] {}：{}{}", f.severity.label(), f.origin, f.message, raw)
 }

@@ -4,8 +4,7 @@
 use crate::fields::{FieldDef, FieldDict, FieldType};
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
-    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
-    Worksheet,
+    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 use std::collections::BTreeMap;
 use std::path::Path;

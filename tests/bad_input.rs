@@ -54,7 +54,11 @@ fn malformed_workbook_is_reported_with_cells_and_exit_code_1() {
     let input = dir.join("坏数据.xlsx");
     bad_workbook(&input);
     let headers = FieldDict::bundled();
-    let col = headers.sheet_fields("farmland").iter().position(|f| f.id == "new_farmland").unwrap();
+    let col = headers
+        .sheet_fields("farmland")
+        .iter()
+        .position(|f| f.id == "new_farmland")
+        .unwrap();
     assert_eq!(col, 3, "new_farmland is the fourth column (D)");
 
     let out = Command::new(env!("CARGO_BIN_EXE_landeval"))
@@ -85,7 +89,12 @@ fn validate_exits_1_and_duplicate_ids_name_both_files() {
     let mut data = WorkbookData::new();
     data.insert(
         "ledger".into(),
-        vec![row(&[("project_id", text("DUP-01")), ("project_name", text("甲项目")), ("city", text("甲市")), ("county", text("甲县"))])],
+        vec![row(&[
+            ("project_id", text("DUP-01")),
+            ("project_name", text("甲项目")),
+            ("city", text("甲市")),
+            ("county", text("甲县")),
+        ])],
     );
     let (a, b) = (dir.join("甲县.xlsx"), dir.join("乙县.xlsx"));
     write_workbook(&a, &FieldDict::bundled(), &data).unwrap();

@@ -15,7 +15,12 @@ fn run() -> &'static Run {
 }
 
 fn project(id: &str) -> &'static ProjectScore {
-    run().eval.projects.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("project {id} scored"))
+    run()
+        .eval
+        .projects
+        .iter()
+        .find(|p| p.id == id)
+        .unwrap_or_else(|| panic!("project {id} scored"))
 }
 
 #[test]
@@ -36,9 +41,17 @@ fn red_line_breakers_are_vetoed_and_never_selected() {
     // The fixture breaks each of: farmland decreased, PBF over-adjusted,
     // construction land increased, new farmland by map work, by coefficient.
     assert!(vetoed.len() >= 5, "only {} vetoed", vetoed.len());
-    for id in ["farmland_decreased", "pbf_over_adjusted", "construction_increased", "new_farmland_unmeasured"] {
+    for id in [
+        "farmland_decreased",
+        "pbf_over_adjusted",
+        "construction_increased",
+        "new_farmland_unmeasured",
+    ] {
         assert!(
-            vetoed.iter().any(|p| p.vetoes.iter().any(|v| v.id == id && v.status == landeval::score::VetoStatus::Breached)),
+            vetoed.iter().any(|p| p
+                .vetoes
+                .iter()
+                .any(|v| v.id == id && v.status == landeval::score::VetoStatus::Breached)),
             "no project breaks {id}"
         );
     }
@@ -67,7 +80,12 @@ fn selection_respects_count_minimum_and_city_quota() {
     }
     assert!(per_city.values().all(|&n| n <= rule.max_per_city.unwrap()));
     // Every unselected eligible project above the minimum was passed over for a stated reason.
-    for p in r.eval.projects.iter().filter(|p| !p.selected && !p.vetoed && p.total >= rule.min_score) {
+    for p in r
+        .eval
+        .projects
+        .iter()
+        .filter(|p| !p.selected && !p.vetoed && p.total >= rule.min_score)
+    {
         assert!(p.not_selected.is_some(), "{} passed over without reason", p.id);
     }
 }

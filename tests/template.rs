@@ -10,7 +10,11 @@ use std::process::Command;
 fn template_has_every_sheet_header_and_instructions() {
     let dir = common::scratch("template");
     let path = dir.join("模板.xlsx");
-    let status = Command::new(env!("CARGO_BIN_EXE_landeval")).args(["template", "-o"]).arg(&path).status().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_landeval"))
+        .args(["template", "-o"])
+        .arg(&path)
+        .status()
+        .unwrap();
     assert!(status.success());
     let dict = FieldDict::bundled();
     let mut wb = open_workbook_auto(&path).unwrap();
@@ -25,5 +29,8 @@ fn template_has_every_sheet_header_and_instructions() {
     assert_eq!(dict.field("new_farmland").unwrap().header(), "新增耕地面积（亩）");
     let help = wb.worksheet_range("填表说明").unwrap();
     let text: Vec<String> = help.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
-    assert!(text.iter().any(|t| t.contains("不得仅靠图上作业")), "instructions explain new_farmland_method");
+    assert!(
+        text.iter().any(|t| t.contains("不得仅靠图上作业")),
+        "instructions explain new_farmland_method"
+    );
 }

@@ -85,10 +85,16 @@ pub fn read_number(d: &Data) -> (Read, bool) {
             };
             match body.parse::<f64>() {
                 Ok(v) if v.is_finite() => (Read::Value(Value::Number(v)), pct),
-                _ => (Read::Invalid("不是有效的数值，请只填写数字（可带小数点、千分位逗号或 %）".into()), false),
+                _ => (
+                    Read::Invalid("不是有效的数值，请只填写数字（可带小数点、千分位逗号或 %）".into()),
+                    false,
+                ),
             }
         }
-        Data::Error(e) => (Read::Invalid(format!("单元格为 Excel 错误值 {e}，请修正公式或填写数值")), false),
+        Data::Error(e) => (
+            Read::Invalid(format!("单元格为 Excel 错误值 {e}，请修正公式或填写数值")),
+            false,
+        ),
         Data::Bool(_) => (Read::Invalid("是逻辑值，此列应填写数值".into()), false),
         _ => (Read::Invalid("是日期，此列应填写数值".into()), false),
     }
@@ -100,7 +106,11 @@ pub fn read_text(d: &Data) -> Read {
         Data::Empty => Read::Missing,
         Data::String(s) => {
             let t = s.trim();
-            if t.is_empty() { Read::Missing } else { Read::Value(Value::Text(t.to_string())) }
+            if t.is_empty() {
+                Read::Missing
+            } else {
+                Read::Value(Value::Text(t.to_string()))
+            }
         }
         Data::Float(f) => Read::Value(Value::Text(format_number(*f))),
         Data::Int(i) => Read::Value(Value::Text(i.to_string())),
@@ -168,7 +178,7 @@ pub fn parse_date_text(s: &str) -> Option<String> {
 }
 
 fn valid_ymd(y: u32, m: u32, d: u32) -> bool {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     (1900..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]
 }
@@ -211,7 +221,10 @@ mod tests {
         assert_eq!(num("1,234.5"), Read::Value(Value::Number(1234.5)));
         assert_eq!(num("１２３"), Read::Value(Value::Number(123.0)));
         assert_eq!(num(" 1 234.5 "), Read::Value(Value::Number(1234.5)));
-        assert_eq!(read_number(&Data::String("12.3%".into())), (Read::Value(Value::Number(12.3)), true));
+        assert_eq!(
+            read_number(&Data::String("12.3%".into())),
+            (Read::Value(Value::Number(12.3)), true)
+        );
         assert_eq!(num("—"), Read::Missing);
         assert_eq!(num("无"), Read::Missing);
         assert!(matches!(num("约300"), Read::Invalid(_)));

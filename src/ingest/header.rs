@@ -29,7 +29,9 @@ pub fn normalize(s: &str) -> String {
 }
 
 fn names(f: &FieldDef) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(f.name.as_str()).chain(f.aliases.iter().map(String::as_str)).map(normalize)
+    std::iter::once(f.name.as_str())
+        .chain(f.aliases.iter().map(String::as_str))
+        .map(normalize)
 }
 
 /// Split `面积(公顷)` into (`面积`, `公顷`).
@@ -48,14 +50,20 @@ pub fn match_header(dict: &FieldDict, sheet: &str, text: &str) -> Option<HeaderM
     let fields = dict.sheet_fields(sheet);
     for f in &fields {
         if names(f).any(|k| k == n) {
-            return Some(HeaderMatch { field: f.id.clone(), unit: None });
+            return Some(HeaderMatch {
+                field: f.id.clone(),
+                unit: None,
+            });
         }
     }
     let (base, unit) = split_unit(&n)?;
-    fields.iter().find(|f| names(f).any(|k| k == base)).map(|f| HeaderMatch {
-        field: f.id.clone(),
-        unit: Some(unit.to_string()),
-    })
+    fields
+        .iter()
+        .find(|f| names(f).any(|k| k == base))
+        .map(|f| HeaderMatch {
+            field: f.id.clone(),
+            unit: Some(unit.to_string()),
+        })
 }
 
 /// Recognise a worksheet name as a dictionary sheet (exact, or containing its name).

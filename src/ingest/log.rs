@@ -35,7 +35,11 @@ pub struct Origin {
 
 impl Origin {
     pub fn new(file: &str, sheet: &str, cell: String) -> Self {
-        Self { file: file.into(), sheet: sheet.into(), cell }
+        Self {
+            file: file.into(),
+            sheet: sheet.into(),
+            cell,
+        }
     }
 }
 
@@ -82,7 +86,12 @@ pub struct QualityLog {
 
 impl QualityLog {
     pub fn push(&mut self, severity: Severity, origin: Origin, raw: &str, message: String) {
-        self.findings.push(Finding { severity, origin, raw: raw.into(), message });
+        self.findings.push(Finding {
+            severity,
+            origin,
+            raw: raw.into(),
+            message,
+        });
     }
     pub fn error(&mut self, origin: Origin, raw: &str, message: String) {
         self.push(Severity::Error, origin, raw, message);

@@ -31,7 +31,9 @@ impl Source {
     /// Read a file from disk (inputs are only read, never written).
     pub fn from_path(path: &Path) -> Result<Self> {
         let data = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         Ok(Self { name, data })
     }
 }
@@ -117,7 +119,11 @@ fn read_workbook(src: &Source, dict: &FieldDict, out: &mut Collected, log: &mut 
     let mut wb = match open_workbook_auto_from_rs(Cursor::new(src.data.clone())) {
         Ok(wb) => wb,
         Err(e) => {
-            log.error(file_origin, "", format!("无法打开工作簿（支持 xlsx、xls、xlsb、ods）：{e}"));
+            log.error(
+                file_origin,
+                "",
+                format!("无法打开工作簿（支持 xlsx、xls、xlsb、ods）：{e}"),
+            );
             return;
         }
     };
@@ -125,7 +131,11 @@ fn read_workbook(src: &Source, dict: &FieldDict, out: &mut Collected, log: &mut 
     for name in wb.sheet_names() {
         let Some(sheet_id) = header::match_sheet(dict, &name) else {
             if name != "填表说明" {
-                log.info(Origin::new(&src.name, &name, String::new()), "", "未识别的工作表，已忽略".into());
+                log.info(
+                    Origin::new(&src.name, &name, String::new()),
+                    "",
+                    "未识别的工作表，已忽略".into(),
+                );
             }
             continue;
         };
@@ -134,11 +144,19 @@ fn read_workbook(src: &Source, dict: &FieldDict, out: &mut Collected, log: &mut 
                 seen.push(sheet_id.to_string());
                 read_sheet(&src.name, &name, sheet_id, &range, dict, out, log);
             }
-            Err(e) => log.error(Origin::new(&src.name, &name, String::new()), "", format!("无法读取工作表：{e}")),
+            Err(e) => log.error(
+                Origin::new(&src.name, &name, String::new()),
+                "",
+                format!("无法读取工作表：{e}"),
+            ),
         }
     }
     for s in dict.sheets.iter().filter(|s| s.required && !seen.contains(&s.id)) {
-        log.warn(file_origin.clone(), "", format!("缺少工作表“{}”，该表的指标按缺失处理", s.name));
+        log.warn(
+            file_origin.clone(),
+            "",
+            format!("缺少工作表“{}”，该表的指标按缺失处理", s.name),
+        );
     }
 }
 
@@ -167,11 +185,20 @@ fn read_sheet(
         }
         return;
     };
-    note_columns(&rows[header_row], &columns, dict, |c| at(header_row, c), log);
-    let key_col = columns.iter().position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
-    let mut tally = SheetTally { file: file.into(), sheet: sheet_name.into(), ..Default::default() };
+    note_columns(rows[header_row], &columns, dict, |c| at(header_row, c), log);
+    let key_col = columns
+        .iter()
+        .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
+    let mut tally = SheetTally {
+        file: file.into(),
+        sheet: sheet_name.into(),
+        ..Default::default()
+    };
     for (i, row) in rows.iter().enumerate().skip(header_row + 1) {
-        if row.iter().all(|d| matches!(d, Data::Empty) || cell::raw_text(d).trim().is_empty()) {
+        if row
+            .iter()
+            .all(|d| matches!(d, Data::Empty) || cell::raw_text(d).trim().is_empty())
+        {
             continue;
         }
         tally.rows_read += 1;
@@ -259,7 +286,11 @@ fn note_columns(
                     && from != to
                 {
                     match unit_factor(from, to) {
-                        Some(k) => log.info(at(c), &raw, format!("单位换算：{from} → {to}（×{}）", cell::format_number(k))),
+                        Some(k) => log.info(
+                            at(c),
+                            &raw,
+                            format!("单位换算：{from} → {to}（×{}）", cell::format_number(k)),
+                        ),
                         None => log.warn(at(c), &raw, format!("表头单位“{from}”无法换算为“{to}”，按“{to}”读取")),
                     }
                 }
@@ -269,23 +300,38 @@ fn note_columns(
 }
 
 fn first_text(row: &[Data]) -> String {
-    row.iter().map(cell::raw_text).find(|t| !t.trim().is_empty()).unwrap_or_default()
+    row.iter()
+        .map(cell::raw_text)
+        .find(|t| !t.trim().is_empty())
+        .unwrap_or_default()
 }
 
 /// Subtotal, note and sign-off rows are skipped with their reason.
 fn skip_reason(row: &[Data]) -> Option<String> {
     let t = header::normalize(&first_text(row));
-    if ["合计", "小计", "总计"].iter().any(|k| t.starts_with(k) || t.ends_with(k)) {
+    if ["合计", "小计", "总计"]
+        .iter()
+        .any(|k| t.starts_with(k) || t.ends_with(k))
+    {
         return Some(format!("“{t}”为汇总行，不参与计算"));
     }
-    if ["注:", "注", "说明", "填表人", "审核人", "填报日期", "日期:"].iter().any(|k| t.starts_with(k)) {
+    if ["注:", "注", "说明", "填表人", "审核人", "填报日期", "日期:"]
+        .iter()
+        .any(|k| t.starts_with(k))
+    {
         return Some("说明或签字行，不参与计算".into());
     }
     None
 }
 
 /// Read one cell as its field's type, converting units; logs problems.
-fn read_field(f: &FieldDef, header_unit: Option<&str>, d: &Data, origin: &Origin, log: &mut QualityLog) -> Option<Value> {
+fn read_field(
+    f: &FieldDef,
+    header_unit: Option<&str>,
+    d: &Data,
+    origin: &Origin,
+    log: &mut QualityLog,
+) -> Option<Value> {
     let raw = cell::raw_text(d);
     let read = match f.kind {
         FieldType::Number => {
@@ -348,10 +394,16 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
         first_seen.insert(row.project.clone(), row.key_origin.clone());
         order.push(row.project.clone());
         values.insert(row.project.clone(), BTreeMap::new());
-        origins.cells.insert((row.project.clone(), PROJECT_ID.into()), row.key_origin.clone());
+        origins
+            .cells
+            .insert((row.project.clone(), PROJECT_ID.into()), row.key_origin.clone());
     }
     if order.is_empty() {
-        log.error(Origin::default(), "", "输入中没有找到任何项目（“项目台账”工作表为空或缺失）".into());
+        log.error(
+            Origin::default(),
+            "",
+            "输入中没有找到任何项目（“项目台账”工作表为空或缺失）".into(),
+        );
     }
 
     let mut detail: BTreeMap<&str, Vec<&RawRow>> = BTreeMap::new();
@@ -368,7 +420,11 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
                 continue;
             };
             if !sheet.per_project {
-                origins.rows.entry((sheet.id.clone(), row.project.clone())).or_default().push(row.key_origin.clone());
+                origins
+                    .rows
+                    .entry((sheet.id.clone(), row.project.clone()))
+                    .or_default()
+                    .push(row.key_origin.clone());
                 detail.entry(sheet.id.as_str()).or_default().push(row);
                 continue;
             }
@@ -377,7 +433,10 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
                     log.error(
                         row.key_origin.clone(),
                         &row.project,
-                        format!("项目编号“{}”在“{}”中重复：已在 {prev} 出现，该行未导入", row.project, sheet.name),
+                        format!(
+                            "项目编号“{}”在“{}”中重复：已在 {prev} 出现，该行未导入",
+                            row.project, sheet.name
+                        ),
                     );
                     continue;
                 }
@@ -391,7 +450,11 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
         if sheet.per_project && sheet.required && sheet.id != "ledger" {
             for p in order.iter().filter(|p| !seen_here.contains_key(p.as_str())) {
                 let o = first_seen.get(p).cloned().unwrap_or_default();
-                log.warn(o, p, format!("项目“{p}”在“{}”工作表中没有数据行，相关指标按缺失处理", sheet.name));
+                log.warn(
+                    o,
+                    p,
+                    format!("项目“{p}”在“{}”工作表中没有数据行，相关指标按缺失处理", sheet.name),
+                );
             }
         }
     }
@@ -420,7 +483,10 @@ fn project_frame(dict: &FieldDict, order: &[String], values: &HashMap<String, BT
 }
 
 fn detail_frame(dict: &FieldDict, sheet: &str, rows: &[&RawRow]) -> DataFrame {
-    let mut cols = vec![Column::new(PROJECT_ID.into(), rows.iter().map(|r| r.project.clone()).collect::<Vec<_>>())];
+    let mut cols = vec![Column::new(
+        PROJECT_ID.into(),
+        rows.iter().map(|r| r.project.clone()).collect::<Vec<_>>(),
+    )];
     for f in dict.sheet_fields(sheet).into_iter().filter(|f| f.id != PROJECT_ID) {
         let cells: Vec<Option<&Value>> = rows.iter().map(|r| r.values.get(&f.id).map(|(v, _)| v)).collect();
         cols.push(typed_column(f, &cells));
@@ -434,11 +500,23 @@ fn typed_column(f: &FieldDef, cells: &[Option<&Value>]) -> Column {
     let series = match f.kind {
         FieldType::Number => Series::new(
             name,
-            cells.iter().map(|v| match v { Some(Value::Number(x)) => Some(*x), _ => None }).collect::<Vec<_>>(),
+            cells
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Number(x)) => Some(*x),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
         ),
         FieldType::Bool => Series::new(
             name,
-            cells.iter().map(|v| match v { Some(Value::Bool(b)) => Some(*b), _ => None }).collect::<Vec<_>>(),
+            cells
+                .iter()
+                .map(|v| match v {
+                    Some(Value::Bool(b)) => Some(*b),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
         ),
         _ => Series::new(
             name,

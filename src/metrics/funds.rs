@@ -33,7 +33,11 @@ pub fn per_project(funds: &DataFrame) -> Result<DataFrame> {
             in_place_of(FINANCIAL).alias("fund_financial"),
             in_place_of(SOCIAL).alias("fund_social"),
             in_place_of(COLLECTIVE).alias("fund_collective"),
-            col("fund_channel").drop_nulls().n_unique().cast(polars::prelude::DataType::Float64).alias("fund_channels"),
+            col("fund_channel")
+                .drop_nulls()
+                .n_unique()
+                .cast(polars::prelude::DataType::Float64)
+                .alias("fund_channels"),
             col("fund_department")
                 .drop_nulls()
                 .n_unique()
@@ -45,7 +49,9 @@ pub fn per_project(funds: &DataFrame) -> Result<DataFrame> {
 
 /// `a / b`, missing when b is missing or not positive.
 pub fn ratio(a: &str, b: Expr) -> Expr {
-    when(b.clone().gt(lit(0.0))).then(col(a) / b).otherwise(lit(polars::prelude::NULL))
+    when(b.clone().gt(lit(0.0)))
+        .then(col(a) / b)
+        .otherwise(lit(polars::prelude::NULL))
 }
 
 /// Leverage and rates, after the join.

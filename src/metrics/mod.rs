@@ -31,9 +31,7 @@ pub fn compute(ds: &Dataset) -> Result<ProjectTable> {
         .left_join(patches.lazy(), col("project_id"), col("project_id"))
         .with_columns(funds::rates())
         .with_columns(redlines::fields())
-        .with_column(
-            (col("reclaimed_area") - col("rebuilt_area")).alias("surplus_quota_computed"),
-        )
+        .with_column((col("reclaimed_area") - col("rebuilt_area")).alias("surplus_quota_computed"))
         .with_column(col("accepted_on").is_not_null().alias("is_accepted"))
         .collect()
         .context("计算派生指标失败")?;
@@ -92,7 +90,11 @@ fn check_surplus(frame: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> Res
 fn project_finding(ds: &Dataset, id: &str, message: String) -> Finding {
     Finding {
         severity: Severity::Warning,
-        origin: ds.origins.cell(id, "project_id").cloned().unwrap_or_else(Origin::default),
+        origin: ds
+            .origins
+            .cell(id, "project_id")
+            .cloned()
+            .unwrap_or_else(Origin::default),
         raw: id.to_string(),
         message,
     }

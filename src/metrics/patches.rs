@@ -35,7 +35,9 @@ pub fn check_counts(frame: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> 
         let s = frame.column(summary)?.f64()?;
         let d = frame.column(detail)?.f64()?;
         for i in 0..frame.height() {
-            let (Some(id), Some(s), Some(d)) = (ids.get(i), s.get(i), d.get(i)) else { continue };
+            let (Some(id), Some(s), Some(d)) = (ids.get(i), s.get(i), d.get(i)) else {
+                continue;
+            };
             if (s - d).abs() > 0.01 * s.abs().max(1.0) {
                 out.push(project_finding(
                     ds,

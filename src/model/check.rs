@@ -39,7 +39,8 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
             r.errors.push(format!("{}：指标 id “{}”重复", at(&i.id), i.id));
         }
         if !model.dimensions.iter().any(|d| d.id == i.dimension) {
-            r.errors.push(format!("{}：指标“{}”的维度“{}”未定义", at(&i.id), i.id, i.dimension));
+            r.errors
+                .push(format!("{}：指标“{}”的维度“{}”未定义", at(&i.id), i.id, i.dimension));
         }
         if i.points <= 0.0 {
             r.errors.push(format!("{}：指标“{}”的分值应大于 0", at(&i.id), i.id));
@@ -97,7 +98,8 @@ fn check_scale(r: &mut CheckReport, dict: &FieldDict, at: &str, id: &str, s: &Sc
             }
         }
         Scale::Target { floor, target } if floor == target => {
-            r.errors.push(format!("{at}：指标“{id}”的 floor 与 target 相同，无法线性换算"));
+            r.errors
+                .push(format!("{at}：指标“{id}”的 floor 与 target 相同，无法线性换算"));
         }
         Scale::Steps { steps, .. } => {
             if steps.is_empty() {

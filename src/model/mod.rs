@@ -9,10 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Models shipped in the binary: (id, TOML text).
-pub const BUNDLED_MODELS: &[(&str, &str)] = &[(
-    "national-2025",
-    include_str!("../../scoring-models/national-2025.toml"),
-)];
+pub const BUNDLED_MODELS: &[(&str, &str)] =
+    &[("national-2025", include_str!("../../scoring-models/national-2025.toml"))];
 
 /// The model used when none is named.
 pub const DEFAULT_MODEL: &str = "national-2025";
@@ -147,8 +145,8 @@ impl Scale {
     /// Short Chinese description for the method table.
     pub fn describe(&self) -> String {
         match self {
-            Scale::Plan { planned, cap } => {
-                format!("完成率：实际 ÷ 方案目标（{planned}），上限 {cap}")
+            Scale::Plan { cap, .. } => {
+                format!("完成率：实际 ÷ 实施方案目标，上限 {}%；方案未设定则不适用", cap * 100.0)
             }
             Scale::Target { floor, target } if floor > target => {
                 format!("越低越好：{floor} 得 0，{target} 得满分")
@@ -289,7 +287,11 @@ impl Model {
 
     /// Points of one dimension.
     pub fn dimension_points(&self, dim: &str) -> f64 {
-        self.indicators.iter().filter(|i| i.dimension == dim).map(|i| i.points).sum()
+        self.indicators
+            .iter()
+            .filter(|i| i.dimension == dim)
+            .map(|i| i.points)
+            .sum()
     }
 }
 

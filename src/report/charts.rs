@@ -25,7 +25,7 @@ pub struct ScoreBar {
 
 /// Horizontal bars of total score stacked by dimension, best at the top.
 pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
-    const ROW: u32 = 18;
+    const ROW: u32 = 20;
     const TOP: u32 = 46;
     const BOTTOM: u32 = 36;
     const LABEL_W: u32 = 250;
@@ -40,12 +40,16 @@ pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
         let mut x = LABEL_W as i32;
         for (i, d) in dimensions.iter().enumerate() {
             let c = PALETTE[i % PALETTE.len()];
-            root.draw(&Rectangle::new([(x, 12), (x + 14, 26)], c.filled())).map_err(|e| anyhow!("{e}"))?;
-            root.draw(&Text::new(d.clone(), (x + 18, 12), font(14))).map_err(|e| anyhow!("{e}"))?;
+            root.draw(&Rectangle::new([(x, 12), (x + 14, 26)], c.filled()))
+                .map_err(|e| anyhow!("{e}"))?;
+            root.draw(&Text::new(d.clone(), (x + 18, 12), font(14)))
+                .map_err(|e| anyhow!("{e}"))?;
             x += 30 + 16 * d.chars().count() as i32;
         }
-        root.draw(&Rectangle::new([(x, 12), (x + 14, 26)], VETO_GREY.filled())).map_err(|e| anyhow!("{e}"))?;
-        root.draw(&Text::new("一票否决", (x + 18, 12), font(14))).map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Rectangle::new([(x, 12), (x + 14, 26)], VETO_GREY.filled()))
+            .map_err(|e| anyhow!("{e}"))?;
+        root.draw(&Text::new("一票否决", (x + 18, 12), font(14)))
+            .map_err(|e| anyhow!("{e}"))?;
 
         let (labels, plot) = root.split_horizontally(LABEL_W);
         let mut chart = ChartBuilder::on(&plot)
@@ -70,7 +74,11 @@ pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
             let y0 = n - i as f64 - 0.85;
             let mut x0 = 0.0;
             for (k, part) in b.parts.iter().enumerate() {
-                let c = if b.vetoed { VETO_GREY } else { PALETTE[k % PALETTE.len()] };
+                let c = if b.vetoed {
+                    VETO_GREY
+                } else {
+                    PALETTE[k % PALETTE.len()]
+                };
                 chart
                     .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + part, y1)], c.filled())))
                     .map_err(|e| anyhow!("{e}"))?;
@@ -85,7 +93,7 @@ pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
                 .map_err(|e| anyhow!("{e}"))?;
             let y_px = TOP as i32 + (i as u32 * ROW) as i32 + 2;
             labels
-                .draw(&Text::new(truncate(&b.label, 17), (6, y_px), font(12)))
+                .draw(&Text::new(truncate(&b.label, 18), (4, y_px), font(13)))
                 .map_err(|e| anyhow!("{e}"))?;
         }
         root.present().map_err(|e| anyhow!("{e}"))?;
@@ -95,5 +103,9 @@ pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
 
 /// At most `n` characters, with an ellipsis when cut.
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).collect::<String>() + "…" }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
 }

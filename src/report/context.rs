@@ -17,7 +17,11 @@ pub fn fmt2(x: f64) -> String {
 /// A number with up to `digits` decimals, trailing zeros trimmed.
 pub fn fmt_num(x: f64, digits: usize) -> String {
     let s = format!("{x:.digits$}");
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// A raw indicator value in its display unit.
@@ -144,6 +148,8 @@ pub struct Card {
     pub adjust_total: String,
     pub vetoes: Vec<[String; 2]>,
     pub vetoed: bool,
+    /// Input files holding the project's rows.
+    pub files: String,
 }
 
 #[derive(Serialize)]
@@ -176,14 +182,21 @@ pub struct Stamp {
 }
 
 fn dim_name(model: &Model, id: &str) -> String {
-    model.dimensions.iter().find(|d| d.id == id).map_or_else(|| id.to_string(), |d| d.name.clone())
+    model
+        .dimensions
+        .iter()
+        .find(|d| d.id == id)
+        .map_or_else(|| id.to_string(), |d| d.name.clone())
 }
 
 fn model_view(model: &Model) -> ModelView {
     let dimensions = model
         .dimensions
         .iter()
-        .map(|d| DimView { name: d.name.clone(), points: fmt_num(model.dimension_points(&d.id), 2) })
+        .map(|d| DimView {
+            name: d.name.clone(),
+            points: fmt_num(model.dimension_points(&d.id), 2),
+        })
         .collect();
     let indicators = model
         .indicators
@@ -214,7 +227,11 @@ fn model_view(model: &Model) -> ModelView {
     let selection = model.selection.as_ref().map_or_else(
         || "本模型不评选示范项目".to_string(),
         |s| {
-            let mut t = format!("按排名择优不超过 {} 个，总分不低于 {} 分", s.count, fmt_num(s.min_score, 2));
+            let mut t = format!(
+                "按排名择优不超过 {} 个，总分不低于 {} 分",
+                s.count,
+                fmt_num(s.min_score, 2)
+            );
             if let Some(m) = s.max_per_city {
                 t.push_str(&format!("，每个市（州）至多 {m} 个"));
             }
@@ -234,7 +251,11 @@ fn model_view(model: &Model) -> ModelView {
         indicators,
         vetoes: model.vetoes.iter().map(|v| [v.name.clone(), v.basis.clone()]).collect(),
         adjustments,
-        grades: model.grade_bounds().iter().map(|(g, b)| [g.to_string(), format!("≥ {}", fmt_num(*b, 2))]).collect(),
+        grades: model
+            .grade_bounds()
+            .iter()
+            .map(|(g, b)| [g.to_string(), format!("≥ {}", fmt_num(*b, 2))])
+            .collect(),
         caps: format!(
             "加分合计不超过 {} 分，扣分合计不超过 {} 分；总分限定在 0–100 分。",
             fmt_num(model.model.bonus_cap, 2),
@@ -245,9 +266,7 @@ fn model_view(model: &Model) -> ModelView {
 }
 
 fn summary(model: &Model, projects: &[ProjectScore]) -> Summary {
-    let uniq = |f: fn(&ProjectScore) -> &str| {
-        projects.iter().map(f).collect::<std::collections::BTreeSet<_>>().len()
-    };
+    let uniq = |f: fn(&ProjectScore) -> &str| projects.iter().map(f).collect::<std::collections::BTreeSet<_>>().len();
     let totals: Vec<f64> = projects.iter().map(|p| p.total).collect();
     let n = totals.len().max(1) as f64;
     let mut grade_names: Vec<String> = model.grade_bounds().iter().map(|(g, _)| g.to_string()).collect();
@@ -312,7 +331,13 @@ fn ranking(projects: &[ProjectScore]) -> Vec<RankRow> {
             adjust: adjust_text(p),
             total: fmt2(p.total),
             grade: p.grade.clone(),
-            mark: if p.selected { "★".into() } else if p.vetoed { "否决".into() } else { String::new() },
+            mark: if p.selected {
+                "★".into()
+            } else if p.vetoed {
+                "否决".into()
+            } else {
+                String::new()
+            },
             vetoed: p.vetoed,
             selected: p.selected,
         })
@@ -321,7 +346,9 @@ fn ranking(projects: &[ProjectScore]) -> Vec<RankRow> {
 
 /// Where the fields an indicator reads came from, shortest form.
 fn sources(dict: &FieldDict, origins: &Origins, project: &str, ind: &Indicator) -> String {
-    let mut fields = crate::score::expr::parse(&ind.expr).map(|e| crate::score::expr::fields_of(&e)).unwrap_or_default();
+    let mut fields = crate::score::expr::parse(&ind.expr)
+        .map(|e| crate::score::expr::fields_of(&e))
+        .unwrap_or_default();
     if let Scale::Plan { planned, .. } = &ind.scale
         && let Ok(e) = crate::score::expr::parse(planned)
     {
@@ -339,7 +366,11 @@ fn sources(dict: &FieldDict, origins: &Origins, project: &str, ind: &Indicator) 
             stack.extend(d.from.iter().cloned());
         } else if let Some(sheet) = dict.sheet(&f) {
             let n = origins.rows.get(&(f.clone(), project.to_string())).map_or(0, Vec::len);
-            let file = origins.rows.get(&(f.clone(), project.to_string())).and_then(|r| r.first()).map(|o| o.file.clone());
+            let file = origins
+                .rows
+                .get(&(f.clone(), project.to_string()))
+                .and_then(|r| r.first())
+                .map(|o| o.file.clone());
             push(match file {
                 Some(file) => format!("{file} {} {n} 行", sheet.name),
                 None => format!("{}（无数据）", sheet.name),
@@ -366,7 +397,9 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
                 Some(x) => fmt_num(x, 2),
                 None => String::new(),
             },
-            scaled: s.scaled.map_or_else(|| "—".into(), |x| format!("{}%", fmt_num(x * 100.0, 1))),
+            scaled: s
+                .scaled
+                .map_or_else(|| "—".into(), |x| format!("{}%", fmt_num(x * 100.0, 1))),
             weight: fmt2(s.weight),
             earned: fmt2(s.earned),
             status: status_label(s.status).into(),
@@ -381,7 +414,13 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
     let adjustments = p
         .adjustments
         .iter()
-        .filter_map(|h| model.adjustments.iter().find(|a| a.id == h.id).map(|a| [a.name.clone(), format!("{:+.2}", h.points)]))
+        .filter_map(|h| {
+            model
+                .adjustments
+                .iter()
+                .find(|a| a.id == h.id)
+                .map(|a| [a.name.clone(), format!("{:+.2}", h.points)])
+        })
         .collect();
     let vetoes = p
         .vetoes
@@ -399,7 +438,8 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
     let selection = if p.selected {
         "入选示范样板项目".to_string()
     } else {
-        p.not_selected.map_or_else(String::new, |r| format!("未入选：{}", not_selected_label(r)))
+        p.not_selected
+            .map_or_else(String::new, |r| format!("未入选：{}", not_selected_label(r)))
     };
     Card {
         id: p.id.clone(),
@@ -417,7 +457,16 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
         adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
         vetoes,
         vetoed: p.vetoed,
+        files: project_files(&input.dataset.origins, &p.id),
     }
+}
+
+/// Distinct files any of a project's cells or rows came from.
+fn project_files(origins: &Origins, project: &str) -> String {
+    let cells = origins.cells.iter().filter(|((p, _), _)| p == project).map(|(_, o)| &o.file);
+    let rows = origins.rows.iter().filter(|((_, p), _)| p == project).flat_map(|(_, v)| v.iter().map(|o| &o.file));
+    let files: std::collections::BTreeSet<&String> = cells.chain(rows).collect();
+    files.into_iter().cloned().collect::<Vec<_>>().join("、")
 }
 
 fn quality(input: &ReportInput) -> Quality {
@@ -430,13 +479,26 @@ fn quality(input: &ReportInput) -> Quality {
             .tallies
             .iter()
             .map(|t| {
-                [t.file.clone(), t.sheet.clone(), t.rows_read.to_string(), t.rows_used.to_string(), t.rows_skipped.to_string()]
+                [
+                    t.file.clone(),
+                    t.sheet.clone(),
+                    t.rows_read.to_string(),
+                    t.rows_used.to_string(),
+                    t.rows_skipped.to_string(),
+                ]
             })
             .collect(),
         findings: log
             .sorted()
             .into_iter()
-            .map(|f| [f.severity.label().to_string(), f.origin.to_string(), f.raw.clone(), f.message.clone()])
+            .map(|f| {
+                [
+                    f.severity.label().to_string(),
+                    f.origin.to_string(),
+                    f.raw.clone(),
+                    f.message.clone(),
+                ]
+            })
             .collect(),
     }
 }

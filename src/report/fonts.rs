@@ -33,10 +33,16 @@ impl FontSet {
     pub fn load(extra: Option<&Path>) -> std::io::Result<Self> {
         let mut fonts = SHIPPED_FONTS.clone();
         if let Some(dir) = extra {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            let mut paths: Vec<_> = std::fs::read_dir(dir)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
             paths.sort();
             for p in paths {
-                let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                let ext = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
                     fonts.extend(Font::iter(Bytes::new(std::fs::read(&p)?)));
                 }

@@ -62,14 +62,24 @@ pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) ->
         Some(f) => f.clone(),
         None => FontSet::load(None)?,
     };
-    let (pdf_bytes, pages) = compile_pdf(markup, vec![("/charts/scores.svg".into(), chart.into_bytes())], &fonts, input.date)?;
+    let (pdf_bytes, pages) = compile_pdf(
+        markup,
+        vec![("/charts/scores.svg".into(), chart.into_bytes())],
+        &fonts,
+        input.date,
+    )?;
     let pdf = dir.join("评估报告.pdf");
     std::fs::write(&pdf, pdf_bytes).with_context(|| format!("无法写入 {}", pdf.display()))?;
     let xlsx_path = dir.join("评估结果.xlsx");
     xlsx::write(&xlsx_path, input)?;
     let json = dir.join("results.json");
     std::fs::write(&json, results_json(input)?).with_context(|| format!("无法写入 {}", json.display()))?;
-    Ok(Written { pdf, xlsx: xlsx_path, json, pages })
+    Ok(Written {
+        pdf,
+        xlsx: xlsx_path,
+        json,
+        pages,
+    })
 }
 
 fn score_chart(input: &ReportInput) -> Result<String> {
@@ -89,8 +99,14 @@ fn score_chart(input: &ReportInput) -> Result<String> {
 }
 
 /// Compile typst markup to PDF bytes; returns the page count too.
-pub fn compile_pdf(markup: String, files: Vec<(String, Vec<u8>)>, fonts: &FontSet, date: [i32; 3]) -> Result<(Vec<u8>, usize)> {
-    let today = Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
+pub fn compile_pdf(
+    markup: String,
+    files: Vec<(String, Vec<u8>)>,
+    fonts: &FontSet,
+    date: [i32; 3],
+) -> Result<(Vec<u8>, usize)> {
+    let today =
+        Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
     let world = world::ReportWorld::new(markup, files, fonts, today);
     let warned = typst::compile::<PagedDocument>(&world);
     let doc = warned.output.map_err(|errs| {
@@ -138,7 +154,11 @@ pub fn results_json(input: &ReportInput) -> Result<String> {
             id: &m.model.id,
             name: &m.model.name,
             version: &m.model.version,
-            dimensions: m.dimensions.iter().map(|d| (d.id.as_str(), d.name.as_str(), m.dimension_points(&d.id))).collect(),
+            dimensions: m
+                .dimensions
+                .iter()
+                .map(|d| (d.id.as_str(), d.name.as_str(), m.dimension_points(&d.id)))
+                .collect(),
             indicators: m
                 .indicators
                 .iter()

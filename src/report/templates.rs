@@ -9,8 +9,7 @@ use minijinja::{Environment, Value};
 use std::path::Path;
 
 /// Templates shipped in the binary: (file name, source).
-pub const BUNDLED: &[(&str, &str)] =
-    &[("ranking.typ.j2", include_str!("../../report-templates/ranking.typ.j2"))];
+pub const BUNDLED: &[(&str, &str)] = &[("ranking.typ.j2", include_str!("../../report-templates/ranking.typ.j2"))];
 
 /// Escape text for typst markup: every ASCII punctuation character is
 /// backslash-escaped (typst accepts `\` before any character) and line
@@ -67,13 +66,16 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
         let escaped = if value.is_safe() { text } else { escape_markup(&text) };
         out.write_str(&escaped).map_err(minijinja::Error::from)
     });
-    env.add_filter("str", |v: Value| Value::from_safe_string(string_literal(&v.to_string())));
+    env.add_filter("str", |v: Value| {
+        Value::from_safe_string(string_literal(&v.to_string()))
+    });
     for (name, source) in BUNDLED {
         let text = match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
             Some(p) => std::fs::read_to_string(&p).with_context(|| format!("无法读取模板 {}", p.display()))?,
             None => (*source).to_string(),
         };
-        env.add_template_owned(*name, text).with_context(|| format!("模板 {name} 语法错误"))?;
+        env.add_template_owned(*name, text)
+            .with_context(|| format!("模板 {name} 语法错误"))?;
     }
     Ok(env)
 }
@@ -93,7 +95,12 @@ mod tests {
     #[test]
     fn formatter_escapes_unless_safe() {
         let env = environment(None).unwrap();
-        let out = env.render_str("{{ a }} {{ b|safe }} {{ a|str }}", minijinja::context! { a => "#x", b => "#y" }).unwrap();
+        let out = env
+            .render_str(
+                "{{ a }} {{ b|safe }} {{ a|str }}",
+                minijinja::context! { a => "#x", b => "#y" },
+            )
+            .unwrap();
         assert_eq!(out, "\\#x #y \"#x\"");
     }
 }

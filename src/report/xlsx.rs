@@ -73,7 +73,16 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     for dim in &model.dimensions {
         heads.push((format!("{}（{}分）", dim.name, model.dimension_points(&dim.id)), 11.0));
     }
-    for h in ["加分", "扣分", "总分", "等级", "示范样板", "未入选原因", "否决事项", "自评总分"] {
+    for h in [
+        "加分",
+        "扣分",
+        "总分",
+        "等级",
+        "示范样板",
+        "未入选原因",
+        "否决事项",
+        "自评总分",
+    ] {
         heads.push((h.into(), if h == "否决事项" { 24.0 } else { 10.0 }));
     }
     let heads_ref: Vec<(&str, f64)> = heads.iter().map(|(s, w)| (s.as_str(), *w)).collect();
@@ -143,7 +152,12 @@ fn indicator_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         for (s, ind) in p.indicators.iter().zip(&input.model.indicators) {
             ws.write_string(r, 0, &p.id)?;
             ws.write_string(r, 1, &p.name)?;
-            let dim = input.model.dimensions.iter().find(|d| d.id == ind.dimension).map_or("", |d| d.name.as_str());
+            let dim = input
+                .model
+                .dimensions
+                .iter()
+                .find(|d| d.id == ind.dimension)
+                .map_or("", |d| d.name.as_str());
             ws.write_string(r, 2, dim)?;
             ws.write_string(r, 3, &ind.name)?;
             ws.write_string(r, 4, fmt_value(ind, s.raw))?;
@@ -166,7 +180,14 @@ fn veto_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     ws.set_name("否决与扣分")?;
     write_header(
         ws,
-        &[("项目编号", 13.0), ("项目名称", 30.0), ("类型", 8.0), ("事项", 22.0), ("分值", 8.0), ("依据", 60.0)],
+        &[
+            ("项目编号", 13.0),
+            ("项目名称", 30.0),
+            ("类型", 8.0),
+            ("事项", 22.0),
+            ("分值", 8.0),
+            ("依据", 60.0),
+        ],
     )?;
     let num = Format::new().set_num_format("+0.00;-0.00;0");
     let mut r = 1u32;
@@ -185,7 +206,9 @@ fn veto_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             r += 1;
         }
         for h in &p.adjustments {
-            let Some(m) = input.model.adjustments.iter().find(|a| a.id == h.id) else { continue };
+            let Some(m) = input.model.adjustments.iter().find(|a| a.id == h.id) else {
+                continue;
+            };
             ws.write_string(r, 0, &p.id)?;
             ws.write_string(r, 1, &p.name)?;
             ws.write_string(r, 2, if h.points >= 0.0 { "加分" } else { "扣分" })?;
@@ -210,12 +233,18 @@ fn quality_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
 pub fn write_quality_rows(ws: &mut Worksheet, log: &crate::ingest::QualityLog) -> Result<()> {
     write_header(
         ws,
-        &[("级别", 6.0), ("文件", 22.0), ("工作表", 12.0), ("单元格", 8.0), ("原始内容", 16.0), ("说明", 70.0)],
+        &[
+            ("级别", 6.0),
+            ("文件", 22.0),
+            ("工作表", 12.0),
+            ("单元格", 8.0),
+            ("原始内容", 16.0),
+            ("说明", 70.0),
+        ],
     )?;
     let red = Format::new().set_font_color("#C00000").set_bold();
     let plain = Format::new();
-    let mut r = 1u32;
-    for f in log.sorted() {
+    for (r, f) in (1u32..).zip(log.sorted()) {
         let sev = if f.severity == Severity::Error { &red } else { &plain };
         ws.write_string_with_format(r, 0, f.severity.label(), sev)?;
         ws.write_string(r, 1, &f.origin.file)?;
@@ -223,13 +252,18 @@ pub fn write_quality_rows(ws: &mut Worksheet, log: &crate::ingest::QualityLog) -
         ws.write_string(r, 3, &f.origin.cell)?;
         ws.write_string(r, 4, &f.raw)?;
         ws.write_string(r, 5, &f.message)?;
-        r += 1;
     }
     // Row accounting per sheet, to the right of the findings.
     let h = header_format();
-    for (c, (t, w)) in [("文件", 22.0), ("工作表", 12.0), ("读取行数", 9.0), ("导入行数", 9.0), ("跳过行数", 9.0)]
-        .iter()
-        .enumerate()
+    for (c, (t, w)) in [
+        ("文件", 22.0),
+        ("工作表", 12.0),
+        ("读取行数", 9.0),
+        ("导入行数", 9.0),
+        ("跳过行数", 9.0),
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(0, 7 + c as u16, *t, &h)?;
         ws.set_column_width(7 + c as u16, *w)?;
@@ -249,7 +283,12 @@ pub fn write_quality_rows(ws: &mut Worksheet, log: &crate::ingest::QualityLog) -
 pub fn write_quality_workbook(path: &Path, log: &crate::ingest::QualityLog) -> Result<()> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2025, 1, 1).map_err(anyhow::Error::msg)?;
-    wb.set_properties(&DocProperties::new().set_title("数据质量报告").set_author("landeval").set_creation_datetime(&created));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("数据质量报告")
+            .set_author("landeval")
+            .set_creation_datetime(&created),
+    );
     let ws = wb.add_worksheet();
     ws.set_name("数据质量")?;
     write_quality_rows(ws, log)?;

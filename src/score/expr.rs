@@ -12,7 +12,12 @@ pub fn parse(text: &str) -> Result<Expr> {
 
 /// Field ids an expression reads.
 pub fn fields_of(expr: &Expr) -> BTreeSet<String> {
-    expr.clone().meta().root_names().into_iter().map(|n| n.to_string()).collect()
+    expr.clone()
+        .meta()
+        .root_names()
+        .into_iter()
+        .map(|n| n.to_string())
+        .collect()
 }
 
 /// One named expression to evaluate over the project table.
@@ -35,7 +40,11 @@ pub fn evaluate(frame: &DataFrame, items: &[Named]) -> Result<DataFrame> {
         if let Some(bad) = fields_of(&e).into_iter().find(|f| !known.contains(f.as_str())) {
             return Err(anyhow!("{}“{}”引用了未知字段 {bad}", it.label, it.text));
         }
-        let ty = if it.as_bool { DataType::Boolean } else { DataType::Float64 };
+        let ty = if it.as_bool {
+            DataType::Boolean
+        } else {
+            DataType::Float64
+        };
         exprs.push(e.cast(ty).alias(it.column.as_str()));
     }
     frame
@@ -48,7 +57,12 @@ pub fn evaluate(frame: &DataFrame, items: &[Named]) -> Result<DataFrame> {
 
 /// A Float64 column as finite values (NaN and ±∞ become missing).
 pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    Ok(df.column(name)?.f64()?.iter().map(|v| v.filter(|x| x.is_finite())).collect())
+    Ok(df
+        .column(name)?
+        .f64()?
+        .iter()
+        .map(|v| v.filter(|x| x.is_finite()))
+        .collect())
 }
 
 /// A Boolean column.

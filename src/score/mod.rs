@@ -144,7 +144,12 @@ fn col(kind: &str, id: &str) -> String {
 fn named_expressions(model: &Model) -> Vec<Named> {
     let mut v = Vec::new();
     let mut add = |kind: &str, id: &str, label: String, text: &str, as_bool: bool| {
-        v.push(Named { column: col(kind, id), label, text: text.to_string(), as_bool })
+        v.push(Named {
+            column: col(kind, id),
+            label,
+            text: text.to_string(),
+            as_bool,
+        })
     };
     for i in &model.indicators {
         add("raw", &i.id, format!("指标 {} 的 expr", i.id), &i.expr, false);
@@ -171,9 +176,15 @@ fn named_expressions(model: &Model) -> Vec<Named> {
 pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Origins) -> Result<Evaluation> {
     let values = expr::evaluate(table, &named_expressions(model))?;
     let n = table.height();
-    let ids: Vec<String> = expr::strings(table, "project_id")?.into_iter().map(Option::unwrap_or_default).collect();
+    let ids: Vec<String> = expr::strings(table, "project_id")?
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
     let text = |c: &str| -> Result<Vec<String>> {
-        Ok(expr::strings(table, c)?.into_iter().map(Option::unwrap_or_default).collect())
+        Ok(expr::strings(table, c)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
     };
     let (names, cities, counties) = (text("project_name")?, text("city")?, text("county")?);
     let accepted = expr::bools(table, "is_accepted")?;
@@ -207,7 +218,10 @@ pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Or
                 severity: Severity::Warning,
                 origin: origins.cell(&ids[p], "project_id").cloned().unwrap_or_default(),
                 raw: ids[p].clone(),
-                message: format!("项目“{}”缺少核查否决项“{}”所需的数据，无法判断是否触碰红线", ids[p], v.id),
+                message: format!(
+                    "项目“{}”缺少核查否决项“{}”所需的数据，无法判断是否触碰红线",
+                    ids[p], v.id
+                ),
             });
         }
         projects.push(ProjectScore {
@@ -315,7 +329,11 @@ fn missing_finding(
     origins: &Origins,
 ) -> Finding {
     let names: Vec<&str> = missing.iter().map(|f| dict.label(f).unwrap_or(f)).collect();
-    let what = if names.is_empty() { "计算结果无效（如除数为 0）".to_string() } else { format!("缺少：{}", names.join("、")) };
+    let what = if names.is_empty() {
+        "计算结果无效（如除数为 0）".to_string()
+    } else {
+        format!("缺少：{}", names.join("、"))
+    };
     let (severity, outcome) = match status {
         Status::MissingError => (Severity::Error, "模型要求必须填写"),
         Status::MissingExcluded => (Severity::Warning, "该指标不计分，分值在维度内重新分配"),
@@ -350,8 +368,16 @@ fn reweight(model: &Model, row: &mut [IndicatorScore]) {
     let dead: f64 = dims.iter().filter(|d| d.2 == 0.0).map(|d| d.1).sum();
     let boost = if total > dead { total / (total - dead) } else { 0.0 };
     for (s, m) in row.iter_mut().zip(&model.indicators) {
-        let (_, full, live) = dims.iter().find(|d| d.0 == m.dimension).copied().expect("dimension exists");
-        s.weight = if s.status.counts() && live > 0.0 { m.points * full / live * boost } else { 0.0 };
+        let (_, full, live) = dims
+            .iter()
+            .find(|d| d.0 == m.dimension)
+            .copied()
+            .expect("dimension exists");
+        s.weight = if s.status.counts() && live > 0.0 {
+            m.points * full / live * boost
+        } else {
+            0.0
+        };
         s.earned = s.weight * s.scaled.unwrap_or(0.0);
     }
 }
@@ -367,7 +393,10 @@ fn check_vetoes(model: &Model, values: &DataFrame, p: usize) -> Result<Vec<VetoC
                 Some(false) => VetoStatus::Passed,
                 None => VetoStatus::Unknown,
             };
-            Ok(VetoCheck { id: v.id.clone(), status })
+            Ok(VetoCheck {
+                id: v.id.clone(),
+                status,
+            })
         })
         .collect()
 }
@@ -387,9 +416,16 @@ fn adjust(model: &Model, values: &DataFrame, p: usize) -> Result<(Vec<AdjustHit>
         if let Some(max) = a.max {
             pts = pts.clamp(-max, max);
         }
-        hits.push(AdjustHit { id: a.id.clone(), points: pts });
+        hits.push(AdjustHit {
+            id: a.id.clone(),
+            points: pts,
+        });
     }
     let bonus: f64 = hits.iter().map(|h| h.points.max(0.0)).sum();
     let deduction: f64 = hits.iter().map(|h| (-h.points).max(0.0)).sum();
-    Ok((hits, bonus.min(model.model.bonus_cap), deduction.min(model.model.deduction_cap)))
+    Ok((
+        hits,
+        bonus.min(model.model.bonus_cap),
+        deduction.min(model.model.deduction_cap),
+    ))
 }

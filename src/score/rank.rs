@@ -24,7 +24,11 @@ fn grade(model: &Model, p: &ProjectScore) -> String {
 /// depends on input order.
 fn order(a: &ProjectScore, b: &ProjectScore) -> Ordering {
     let by_total = |x: &ProjectScore, y: &ProjectScore| {
-        if (x.total - y.total).abs() < TIE { Ordering::Equal } else { y.total.total_cmp(&x.total) }
+        if (x.total - y.total).abs() < TIE {
+            Ordering::Equal
+        } else {
+            y.total.total_cmp(&x.total)
+        }
     };
     let results = |x: &ProjectScore| x.dimensions.last().map_or(0.0, |d| d.earned);
     a.vetoed
@@ -64,7 +68,10 @@ fn select(projects: &mut [ProjectScore], model: &Model) {
             Some(NotSelected::BelowMinimum)
         } else if rule.accepted_only && !p.accepted {
             Some(NotSelected::NotAccepted)
-        } else if rule.max_per_city.is_some_and(|m| per_city.get(&p.city).copied().unwrap_or(0) >= m) {
+        } else if rule
+            .max_per_city
+            .is_some_and(|m| per_city.get(&p.city).copied().unwrap_or(0) >= m)
+        {
             Some(NotSelected::CityFull)
         } else if chosen >= rule.count {
             Some(NotSelected::CountReached)

@@ -66,17 +66,26 @@ mod tests {
 
     #[test]
     fn target_both_directions() {
-        let up = Scale::Target { floor: 0.6, target: 1.0 };
+        let up = Scale::Target {
+            floor: 0.6,
+            target: 1.0,
+        };
         assert!((scale(&up, 0.9, None, None) - 0.75).abs() < 1e-12);
         assert_eq!(scale(&up, 0.5, None, None), 0.0);
         assert_eq!(scale(&up, 1.2, None, None), 1.0);
-        let down = Scale::Target { floor: 10.0, target: 2.0 };
+        let down = Scale::Target {
+            floor: 10.0,
+            target: 2.0,
+        };
         assert!((scale(&down, 4.0, None, None) - 0.75).abs() < 1e-12);
     }
 
     #[test]
     fn plan_is_capped() {
-        let p = Scale::Plan { planned: "x".into(), cap: 1.0 };
+        let p = Scale::Plan {
+            planned: "x".into(),
+            cap: 1.0,
+        };
         assert_eq!(scale(&p, 300.0, Some(400.0), None), 0.75);
         assert_eq!(scale(&p, 500.0, Some(400.0), None), 1.0);
     }

@@ -21,7 +21,10 @@ pub fn fixture_sources() -> Vec<Source> {
         .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
         .collect();
     paths.sort();
-    paths.iter().map(|p| Source::from_path(p).expect("readable fixture")).collect()
+    paths
+        .iter()
+        .map(|p| Source::from_path(p).expect("readable fixture"))
+        .collect()
 }
 
 /// Evaluate sources under a bundled model.
@@ -54,7 +57,9 @@ fn pdf_streams(pdf: &[u8]) -> Vec<Vec<u8>> {
             i = start;
             continue;
         }
-        let Some(len) = find(&pdf[start..], b"endstream") else { break };
+        let Some(len) = find(&pdf[start..], b"endstream") else {
+            break;
+        };
         let raw = &pdf[start..start + len];
         out.push(miniz_oxide::inflate::decompress_to_vec_zlib(raw).unwrap_or_else(|_| raw.to_vec()));
         i = start + len + b"endstream".len();
@@ -111,11 +116,15 @@ fn to_unicode_maps(streams: &[Vec<u8>]) -> Vec<std::collections::HashMap<char, S
                 if let [lo, hi, dst] = t.as_slice()
                     && !line.contains('[')
                 {
-                    let (lo_n, hi_n) = (u32::from_str_radix(lo, 16).unwrap(), u32::from_str_radix(hi, 16).unwrap());
+                    let (lo_n, hi_n) = (
+                        u32::from_str_radix(lo, 16).unwrap(),
+                        u32::from_str_radix(hi, 16).unwrap(),
+                    );
                     let Some(first) = utf16_hex_char(dst) else { continue };
                     for k in 0..=(hi_n - lo_n) {
                         if let Some(c) = char::from_u32(first as u32 + k) {
-                            map.entry(c).or_insert_with(|| format!("{:0w$X}", lo_n + k, w = lo.len()));
+                            map.entry(c)
+                                .or_insert_with(|| format!("{:0w$X}", lo_n + k, w = lo.len()));
                         }
                     }
                 }
@@ -127,12 +136,97 @@ fn to_unicode_maps(streams: &[Vec<u8>]) -> Vec<std::collections::HashMap<char, S
 }
 
 fn utf16_hex_char(hex: &str) -> Option<char> {
-    let units: Vec<u16> =
-        (0..hex.len() / 4).map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()).collect::<Option<_>>()?;
+    let units: Vec<u16> = (0..hex.len() / 4)
+        .map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok())
+        .collect::<Option<_>>()?;
     let s = String::from_utf16(&units).ok()?;
     let mut it = s.chars();
     let c = it.next()?;
     it.next().is_none().then_some(c)
+}
+
+/// Strings shown in a content stream, as uppercase hex of their bytes:
+/// literal `(…)` strings (with escapes) and hex `<…>` strings.
+fn shown_strings(content: &[u8]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < content.len() {
+        match content[i] {
+            b'(' => {
+                let (bytes, next) = literal_string(content, i + 1);
+                out.extend(bytes.iter().map(|b| format!("{b:02X}")));
+                i = next;
+            }
+            b'<' if content.get(i + 1) != Some(&b'<') => {
+                let end = content[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(content.len(), |p| i + p);
+                let tok: String = String::from_utf8_lossy(&content[i + 1..end])
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if tok.chars().all(|c| c.is_ascii_hexdigit()) {
+                    out.push_str(&tok.to_ascii_uppercase());
+                }
+                i = end + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Decode a PDF literal string starting after its `(`; returns the bytes and
+/// the index after the closing `)`.
+fn literal_string(c: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut depth = 1;
+    while i < c.len() {
+        let b = c[i];
+        i += 1;
+        match b {
+            b'\\' if i < c.len() => {
+                let e = c[i];
+                i += 1;
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'0'..=b'7' => {
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            match c.get(i) {
+                                Some(d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push(v as u8);
+                    }
+                    b'\r' | b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            b'(' => {
+                depth += 1;
+                out.push(b);
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+                out.push(b);
+            }
+            _ => out.push(b),
+        }
+    }
+    (out, i)
 }
 
 /// Whether the PDF shows `text` through a font whose ToUnicode map lets a
@@ -141,9 +235,8 @@ pub fn pdf_has_text(pdf: &[u8], text: &str) -> bool {
     let streams = pdf_streams(pdf);
     let shown: String = streams
         .iter()
-        .map(|s| String::from_utf8_lossy(s).into_owned())
-        .filter(|s| s.contains("Tj") || s.contains("TJ"))
-        .flat_map(|s| hex_tokens(&s))
+        .filter(|s| find(s, b"BT").is_some() && find(s, b"Tf").is_some())
+        .map(|s| shown_strings(s))
         .collect();
     to_unicode_maps(&streams).iter().any(|map| {
         let coded: Option<String> = text.chars().map(|c| map.get(&c).cloned()).collect();
