@@ -186,3 +186,18 @@ fn outputs_agree_with_each_other() {
     assert!(common::pdf_has_text(&pdf, "一票否决"));
     assert!(!common::pdf_has_text(&pdf, "这段文字不在报告中"));
 }
+
+#[test]
+fn outputs_are_byte_identical_across_runs() {
+    let (a, b) = (common::scratch("e2e-det-a"), common::scratch("e2e-det-b"));
+    let wa = landeval::pipeline::write_committee(run(), &a, &RenderOptions::default()).unwrap();
+    let again = common::evaluate(&common::fixture_sources(), "national-2025");
+    let wb = landeval::pipeline::write_committee(&again, &b, &RenderOptions::default()).unwrap();
+    for (x, y) in [(&wa.pdf, &wb.pdf), (&wa.xlsx, &wb.xlsx), (&wa.json, &wb.json)] {
+        assert!(
+            std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
+            "{} differs between runs",
+            x.display()
+        );
+    }
+}

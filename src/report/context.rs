@@ -463,8 +463,16 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
 
 /// Distinct files any of a project's cells or rows came from.
 fn project_files(origins: &Origins, project: &str) -> String {
-    let cells = origins.cells.iter().filter(|((p, _), _)| p == project).map(|(_, o)| &o.file);
-    let rows = origins.rows.iter().filter(|((_, p), _)| p == project).flat_map(|(_, v)| v.iter().map(|o| &o.file));
+    let cells = origins
+        .cells
+        .iter()
+        .filter(|((p, _), _)| p == project)
+        .map(|(_, o)| &o.file);
+    let rows = origins
+        .rows
+        .iter()
+        .filter(|((_, p), _)| p == project)
+        .flat_map(|(_, v)| v.iter().map(|o| &o.file));
     let files: std::collections::BTreeSet<&String> = cells.chain(rows).collect();
     files.into_iter().cloned().collect::<Vec<_>>().join("、")
 }
