@@ -112,3 +112,32 @@ fn validate_exits_1_and_duplicate_ids_name_both_files() {
     );
     assert!(dir.join("数据质量.xlsx").exists());
 }
+
+#[test]
+fn characters_no_font_covers_are_reported_with_their_cell() {
+    let dir = common::scratch("font-coverage");
+    let mut data = WorkbookData::new();
+    data.insert(
+        "ledger".into(),
+        vec![row(&[
+            ("project_id", text("GLYPH-01")),
+            ("project_name", text("𓀀村全域土地综合整治项目")),
+            ("city", text("甲市")),
+            ("county", text("甲县")),
+        ])],
+    );
+    write_workbook(&dir.join("字形.xlsx"), &FieldDict::bundled(), &data).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_landeval"))
+        .current_dir(&dir)
+        .args(["validate", "字形.xlsx"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // A warning, not an error: the data is valid, only the PDF could not show it.
+    assert_eq!(out.status.code(), Some(0), "stdout: {stdout}");
+    assert!(
+        stdout.contains("[警告] 字形.xlsx / 项目台账 / B2：含有内置字体无法显示的字符 “𓀀”(U+13000)")
+            && stdout.contains("--font-dir"),
+        "stdout: {stdout}"
+    );
+}
