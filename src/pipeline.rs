@@ -70,7 +70,7 @@ fn check_fonts(ds: &mut Dataset, fonts: &FontSet) {
 
 /// Score a dataset under a model (no rendering).
 pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i32; 3]>) -> Result<Run> {
-    let table = metrics::compute(&dataset)?;
+    let table = metrics::compute_with(&dataset, &model.prices)?;
     let eval = score::evaluate(&table.frame, &model, &dict, &dataset.origins)?;
     let mut log = dataset.log.clone();
     log.findings.extend(table.findings);

@@ -1,14 +1,18 @@
 //! Metrics: detail sheets and raw fields → documented project-level fields.
 //!
 //! Adds the derived fields of `fields.toml` (`[[derived]]`) to the project
-//! frame: fund totals and rates, surplus quota, patch counts from 图斑明细,
-//! and the red-line booleans the models' vetoes test.
+//! frame: fund totals and rates, quotas and their value, fragmentation from
+//! 图斑明细, ecosystem-service value from 土地利用结构 and the GEP used, and
+//! the red-line fields the models' vetoes test.
 
-mod funds;
-mod patches;
-mod redlines;
+pub mod funds;
+pub mod gep;
+pub mod patches;
+pub mod quotas;
+pub mod redlines;
 
 use crate::ingest::{Dataset, Finding, Origin, Severity};
+use crate::model::Prices;
 use anyhow::{Context, Result};
 use polars::prelude::{Column, DataFrame, IntoLazy, NamedFrom, Series, col};
 
@@ -19,25 +23,40 @@ pub struct ProjectTable {
     pub findings: Vec<Finding>,
 }
 
-/// Compute all derived fields.
+/// Compute all derived fields with no price table and the bundled ESV standard value.
 pub fn compute(ds: &Dataset) -> Result<ProjectTable> {
+    compute_with(ds, &Prices::default())
+}
+
+/// Compute all derived fields; `prices` is the model's `[prices]` section.
+pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
+    let mut findings = Vec::new();
     let mut frame = ds.projects.clone();
     add_list_counts(&mut frame)?;
-    let funds = funds::per_project(&ds.funds)?;
-    let patches = patches::per_project(&ds.patches)?;
+    let funds = funds::per_project(&ds.funds).context("计算资金指标失败")?;
+    let patches = patches::per_project(&ds.patches, &ds.projects).context("计算耕地破碎度指标失败")?;
+    let esv_table = gep::EsvTable::bundled();
+    let d = prices.esv_standard_value.unwrap_or(esv_table.standard_value);
+    let esv = gep::per_project(ds, &esv_table, d, &mut findings).context("估算生态系统服务价值失败")?;
     let frame = frame
         .lazy()
         .left_join(funds.lazy(), col("project_id"), col("project_id"))
         .left_join(patches.lazy(), col("project_id"), col("project_id"))
+        .left_join(esv.lazy(), col("project_id"), col("project_id"))
         .with_columns(funds::rates())
         .with_columns(redlines::fields())
-        .with_column((col("reclaimed_area") - col("rebuilt_area")).alias("surplus_quota_computed"))
+        .with_columns(redlines::over_limits())
+        .with_column(quotas::surplus())
+        .with_columns(quotas::values(prices))
+        .with_columns(gep::gep_fields())
+        .with_columns(gep::gep_changes())
         .with_column(col("accepted_on").is_not_null().alias("is_accepted"))
         .collect()
         .context("计算派生指标失败")?;
-    let mut findings = Vec::new();
     check_surplus(&frame, ds, &mut findings)?;
     patches::check_counts(&frame, ds, &mut findings)?;
+    patches::check_terrain(&frame, ds, &mut findings)?;
+    patches::check_rows(&ds.patches, ds, &mut findings)?;
     Ok(ProjectTable { frame, findings })
 }
 
@@ -84,6 +103,16 @@ fn check_surplus(frame: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> Res
         }
     }
     Ok(())
+}
+
+/// Origin of the `i`-th row of a detail sheet for a project (its 项目编号 cell).
+fn row_origin(ds: &Dataset, sheet: &str, project: &str, i: usize) -> Origin {
+    ds.origins
+        .rows
+        .get(&(sheet.to_string(), project.to_string()))
+        .and_then(|rows| rows.get(i))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// A finding about a whole project, located at its 项目编号 cell.

@@ -33,6 +33,32 @@ pub struct Model {
     pub selection: Option<Selection>,
     #[serde(rename = "reward", default)]
     pub rewards: Vec<Reward>,
+    #[serde(default)]
+    pub prices: Prices,
+}
+
+/// `[prices]` (optional): quota prices and the ESV standard value used by metrics.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    /// 增减挂钩节余指标省域内流转价格，万元/亩.
+    #[serde(default)]
+    pub quota_intra_province: Option<f64>,
+    /// 增减挂钩节余指标跨省域调剂价格，万元/亩.
+    #[serde(default)]
+    pub quota_cross_province: Option<f64>,
+    /// 补充耕地数量指标价格，万元/亩.
+    #[serde(default)]
+    pub supplementary_area: Option<f64>,
+    /// 补充耕地水田规模指标价格，万元/亩.
+    #[serde(default)]
+    pub supplementary_paddy: Option<f64>,
+    /// 补充耕地粮食产能指标价格，元/公斤.
+    #[serde(default)]
+    pub supplementary_grain: Option<f64>,
+    /// ESV standard value D, 元/公顷 (default: esv-factors.toml, 3406.50).
+    #[serde(default)]
+    pub esv_standard_value: Option<f64>,
 }
 
 /// `[model]`: identity and provenance.
