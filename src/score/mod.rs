@@ -233,6 +233,18 @@ fn named_expressions(model: &Model) -> Vec<Named> {
 
 /// Score every project of `table` under `model`.
 pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Origins) -> Result<Evaluation> {
+    evaluate_with_threads(table, model, dict, origins, robust::threads())
+}
+
+/// [`evaluate`] with the Monte Carlo on `threads` threads (the figures do
+/// not depend on the number).
+pub fn evaluate_with_threads(
+    table: &DataFrame,
+    model: &Model,
+    dict: &FieldDict,
+    origins: &Origins,
+    threads: usize,
+) -> Result<Evaluation> {
     let values = expr::evaluate(table, &named_expressions(model))?;
     let n = table.height();
     let ids: Vec<String> = expr::strings(table, "project_id")?
@@ -345,8 +357,13 @@ pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Or
         reversals: Vec::new(),
         findings,
     };
-    robust::analyse(model, &core, &ids, &mut eval, robust::threads())?;
+    robust::analyse(model, &core, &ids, &mut eval, threads)?;
     eval.reversals = reversal::check(model, &core, &ids, &eval)?;
+    if !reversal::is_relative(model) {
+        eval.method.notes.push(
+            "本模型的换算与权重不依赖同批其他项目，增减项目不会改变其余项目的相对顺序（秩反转检验不适用）".into(),
+        );
+    }
     Ok(eval)
 }
 

@@ -94,7 +94,8 @@ pub fn entropy(cols: &[Vec<f64>]) -> Vec<f64> {
                 .map(|p| p * p.ln())
                 .sum::<f64>()
                 / (n as f64).ln();
-            (1.0 - e).max(0.0)
+            let d = 1.0 - e;
+            if d < 1e-12 { 0.0 } else { d }
         })
         .collect();
     normalise(d)
