@@ -477,28 +477,42 @@ pub fn analyse(model: &Model, table: &Table, ids: &[String], eval: &mut Evaluati
     Ok(())
 }
 
-/// The pair at the cut-off: the last selected project and the first one
-/// left out only because the places were taken (or the top-N boundary).
-fn cutoff_pair(model: &Model, eligible: &[&ProjectScore]) -> Option<(usize, usize)> {
-    match &model.selection {
-        Some(_) => {
-            let last = eligible.iter().rposition(|p| p.selected)?;
-            let next = eligible
-                .iter()
-                .enumerate()
-                .skip(last + 1)
-                .find(|(_, p)| p.not_selected == Some(NotSelected::CountReached))?
-                .0;
-            Some((last, next))
-        }
-        None => {
-            let top = model.robustness.top_n.unwrap_or(10);
-            (top < eligible.len() && top > 0).then_some((top - 1, top))
+/// Pairs at the cut-off (upper, lower): the last selected project and the
+/// first one below it left out by count, minimum score or grade; and each
+/// project left out by its city's quota with the lowest selected project of
+/// that city. Without `[selection]`: the two sides of the top-N boundary.
+fn cutoff_pairs(model: &Model, eligible: &[&ProjectScore]) -> Vec<(usize, usize)> {
+    if model.selection.is_none() {
+        let top = model.robustness.top_n.unwrap_or(10);
+        return if top < eligible.len() && top > 0 {
+            vec![(top - 1, top)]
+        } else {
+            Vec::new()
+        };
+    }
+    let Some(last) = eligible.iter().rposition(|p| p.selected) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    if let Some((next, _)) = eligible.iter().enumerate().skip(last + 1).find(|(_, p)| {
+        matches!(
+            p.not_selected,
+            Some(NotSelected::CountReached | NotSelected::BelowMinimum | NotSelected::GradeTooLow)
+        )
+    }) {
+        pairs.push((last, next));
+    }
+    for (b, p) in eligible.iter().enumerate().take(last) {
+        if p.not_selected == Some(NotSelected::CityFull)
+            && let Some(a) = eligible[..b].iter().rposition(|q| q.selected && q.city == p.city)
+        {
+            pairs.push((a, b));
         }
     }
+    pairs
 }
 
-/// For the pair at the cut-off, the smallest change of a single
+/// For each pair at the cut-off, the smallest change of a single
 /// indicator's points (others unchanged, all renormalised) that lets the
 /// lower project reach the upper one's total.
 fn cutoff_swaps(
@@ -508,19 +522,37 @@ fn cutoff_swaps(
     eligible: &[&ProjectScore],
     points: &[f64],
 ) -> Result<Vec<CutoffSwap>> {
-    let Some((a, b)) = cutoff_pair(model, eligible) else {
-        return Ok(Vec::new());
-    };
-    let scaled = table.scaled(model, rows, None);
-    let base = super::weights::derive(model, &table.objective_columns(rows, &scaled))?;
+    let mut out = Vec::new();
+    for (a, b) in cutoff_pairs(model, eligible) {
+        if let Some(s) = cutoff_swap(model, table, rows, eligible, points, a, b)? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// The smallest single-indicator change that lets eligible `b` reach `a`.
+fn cutoff_swap(
+    model: &Model,
+    table: &Table,
+    rows: &[usize],
+    eligible: &[&ProjectScore],
+    points: &[f64],
+    a: usize,
+    b: usize,
+) -> Result<Option<CutoffSwap>> {
+    let all: Vec<usize> = (0..table.n).collect();
+    let scaled = table.scaled(model, &all, None);
+    let base = super::weights::derive(model, &table.objective_columns(&all, &scaled))?;
+    let (ra, rb) = (rows[a], rows[b]);
     let gap = |k: usize, p: f64| -> f64 {
         let mut d = base.clone();
         d.points[k] = p;
         let s: f64 = d.points.iter().sum();
         let total: f64 = points.iter().sum();
         d.points.iter_mut().for_each(|x| *x *= total / s);
-        let sc = table.finish(model, rows, scaled.clone(), d, model.model.aggregation);
-        sc.total[a] - sc.total[b]
+        let sc = table.finish(model, &all, scaled.clone(), d, model.model.aggregation);
+        sc.total[ra] - sc.total[rb]
     };
     let mut best: Option<CutoffSwap> = None;
     for (k, ind) in model.indicators.iter().enumerate() {
@@ -543,7 +575,7 @@ fn cutoff_swaps(
             }
         }
     }
-    Ok(best.into_iter().collect())
+    Ok(best)
 }
 
 /// Smallest `d` in (0, limit] where `f(d) ≤ 0`, given `f(0) > 0`: a scan
