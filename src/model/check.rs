@@ -74,6 +74,12 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
     {
         r.errors.push("[selection] count 应大于 0".into());
     }
+    for t in &model.targets {
+        check_expr(&mut r, dict, &at(&t.id), &format!("目标“{}”的 expr", t.id), &t.expr);
+        if t.goal <= 0.0 {
+            r.errors.push(format!("{}：目标“{}”的 goal 应大于 0", at(&t.id), t.id));
+        }
+    }
     check_selection(&mut r, model, text);
     check_tie_break(&mut r, model, text);
     check_weights(&mut r, model, text);

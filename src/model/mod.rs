@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Models shipped in the binary: (id, TOML text).
-pub const BUNDLED_MODELS: &[(&str, &str)] =
-    &[("national-2025", include_str!("../../scoring-models/national-2025.toml"))];
+pub const BUNDLED_MODELS: &[(&str, &str)] = &[
+    ("national-2025", include_str!("../../scoring-models/national-2025.toml")),
+    ("sichuan-2025", include_str!("../../scoring-models/sichuan-2025.toml")),
+    ("ningxia-2025", include_str!("../../scoring-models/ningxia-2025.toml")),
+    ("qiannan-2025", include_str!("../../scoring-models/qiannan-2025.toml")),
+];
 
 /// The model used when none is named.
 pub const DEFAULT_MODEL: &str = "national-2025";
@@ -41,6 +45,28 @@ pub struct Model {
     /// `[robustness]`: Monte Carlo settings.
     #[serde(default)]
     pub robustness: Robustness,
+    /// `[[target]]`: programme-level goals tracked as progress.
+    #[serde(rename = "target", default)]
+    pub targets: Vec<Target>,
+}
+
+/// `[[target]]`: a programme goal (e.g. a prefecture's 2030 target), tracked
+/// as the sum over accepted, non-vetoed projects.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub id: String,
+    pub name: String,
+    /// SQL expression giving each project's contribution.
+    pub expr: String,
+    pub goal: f64,
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Year the goal is due.
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub basis: String,
 }
 
 /// `[model]`: identity and provenance.

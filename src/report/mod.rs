@@ -149,6 +149,7 @@ struct JsonOut<'a> {
     robustness: &'a Option<crate::score::robust::Summary>,
     cutoff_swaps: &'a [crate::score::robust::CutoffSwap],
     reversals: &'a [crate::score::reversal::Reversal],
+    progress: &'a [crate::score::Progress],
 }
 
 /// `results.json`: every number of the reports.
@@ -180,6 +181,7 @@ pub fn results_json(input: &ReportInput) -> Result<String> {
         robustness: &input.eval.robustness,
         cutoff_swaps: &input.eval.cutoff_swaps,
         reversals: &input.eval.reversals,
+        progress: &input.eval.progress,
     };
     Ok(serde_json::to_string_pretty(&out)?)
 }

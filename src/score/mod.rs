@@ -166,6 +166,19 @@ pub struct Method {
     pub notes: Vec<String>,
 }
 
+/// Progress towards one `[[target]]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub id: String,
+    /// Sum over accepted, non-vetoed projects (missing values count 0).
+    pub achieved: f64,
+    pub goal: f64,
+    /// achieved ÷ goal (may exceed 1).
+    pub share: f64,
+    /// Projects that contributed a value.
+    pub projects: usize,
+}
+
 /// Two projects with equal totals ordered by a tie-break key.
 #[derive(Debug, Clone, Serialize)]
 pub struct TieDecision {
@@ -190,6 +203,8 @@ pub struct Evaluation {
     pub cutoff_swaps: Vec<robust::CutoffSwap>,
     /// Rank reversals of the top group under cohort changes.
     pub reversals: Vec<reversal::Reversal>,
+    /// Progress towards the model's programme goals.
+    pub progress: Vec<Progress>,
     #[serde(skip)]
     pub findings: Vec<Finding>,
 }
@@ -218,6 +233,9 @@ fn named_expressions(model: &Model) -> Vec<Named> {
         if let Some(a) = &i.applies {
             add("applies", &i.id, format!("指标 {} 的 applies", i.id), a, true);
         }
+    }
+    for t in &model.targets {
+        add("target", &t.id, format!("目标 {} 的 expr", t.id), &t.expr, false);
     }
     for w in &model.vetoes {
         add("veto", &w.id, format!("否决项 {} 的 when", w.id), &w.when, true);
@@ -355,8 +373,16 @@ pub fn evaluate_with_threads(
         robustness: None,
         cutoff_swaps: Vec::new(),
         reversals: Vec::new(),
+        progress: Vec::new(),
         findings,
     };
+    let vetoed: std::collections::HashSet<&str> = eval
+        .projects
+        .iter()
+        .filter(|p| p.vetoed)
+        .map(|p| p.id.as_str())
+        .collect();
+    eval.progress = progress(model, &values, &ids, &accepted, &vetoed)?;
     robust::analyse(model, &core, &ids, &mut eval, threads)?;
     eval.reversals = reversal::check(model, &core, &ids, &eval)?;
     if !reversal::is_relative(model) {
@@ -365,6 +391,35 @@ pub fn evaluate_with_threads(
         );
     }
     Ok(eval)
+}
+
+/// Progress of every target over accepted projects not in `skip` (the vetoed ones).
+fn progress(
+    model: &Model,
+    values: &DataFrame,
+    ids: &[String],
+    accepted: &[Option<bool>],
+    skip: &std::collections::HashSet<&str>,
+) -> Result<Vec<Progress>> {
+    model
+        .targets
+        .iter()
+        .map(|t| {
+            let v = expr::floats(values, &col("target", &t.id))?;
+            let counted: Vec<f64> = (0..ids.len())
+                .filter(|&p| accepted[p] == Some(true) && !skip.contains(ids[p].as_str()))
+                .filter_map(|p| v[p])
+                .collect();
+            let achieved: f64 = counted.iter().sum();
+            Ok(Progress {
+                id: t.id.clone(),
+                achieved,
+                goal: t.goal,
+                share: achieved / t.goal,
+                projects: counted.len(),
+            })
+        })
+        .collect()
 }
 
 /// The method section of an evaluation, with its guard notes.
