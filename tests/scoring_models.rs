@@ -123,3 +123,56 @@ fn qiannan_2025_tracks_the_2030_targets() {
         assert!((p.share - p.achieved / p.goal).abs() < 1e-12);
     }
 }
+
+#[test]
+fn haining_2021_applies_3_plus_x_and_checks_rank_reversal() {
+    let (m, e) = run("haining-2021");
+    for p in e.projects.iter().filter(|p| !p.vetoed) {
+        let block = p.indicators.iter().find(|s| s.id == "max_block").and_then(|s| s.raw);
+        assert!(
+            block.is_some_and(|b| b >= 1000.0),
+            "{} eligible without a 1,000-mu block",
+            p.id
+        );
+    }
+    assert!(
+        landeval::score::reversal::is_relative(&m),
+        "rank scaling is cohort-relative"
+    );
+    eprintln!(
+        "haining: {} eligible, {} reversals",
+        e.projects.iter().filter(|p| !p.vetoed).count(),
+        e.reversals.len()
+    );
+}
+
+#[test]
+fn yunnan_2025_scores_potential_before_the_project() {
+    let (m, e) = sane("yunnan-2025");
+    // Only the baseline and the plan are read: no field of the result sheets.
+    for i in &m.indicators {
+        assert!(!i.expr.contains("_after"), "{} reads a result field", i.id);
+    }
+    assert!(e.projects.iter().any(|p| p.grade == "潜力大" || p.grade == "潜力较大"));
+}
+
+#[test]
+fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
+    let (_, e) = sane("academic-ahp-entropy-topsis");
+    // Four AHP matrices, each consistent (CR < 0.10).
+    assert_eq!(e.method.ahp.len(), 4);
+    assert!(e.method.ahp.iter().all(|a| a.cr < 0.10));
+    // Derived points differ from the fallback points and sum to 100.
+    assert!(
+        e.method
+            .weights
+            .iter()
+            .any(|w| (w.points - w.model_points).abs() > 0.01)
+    );
+    assert!(e.method.notes.iter().any(|n| n.contains("组合权重")));
+    // Obstacle degrees of each project sum to 1.
+    for p in e.projects.iter().filter(|p| !p.obstacles.is_empty()) {
+        let s: f64 = p.obstacles.iter().map(|o| o.degree).sum();
+        assert!((s - 1.0).abs() < 1e-9, "{} {s}", p.id);
+    }
+}

@@ -16,6 +16,12 @@ pub const BUNDLED_MODELS: &[(&str, &str)] = &[
     ("sichuan-2025", include_str!("../../scoring-models/sichuan-2025.toml")),
     ("ningxia-2025", include_str!("../../scoring-models/ningxia-2025.toml")),
     ("qiannan-2025", include_str!("../../scoring-models/qiannan-2025.toml")),
+    ("haining-2021", include_str!("../../scoring-models/haining-2021.toml")),
+    ("yunnan-2025", include_str!("../../scoring-models/yunnan-2025.toml")),
+    (
+        "academic-ahp-entropy-topsis",
+        include_str!("../../scoring-models/academic-ahp-entropy-topsis.toml"),
+    ),
 ];
 
 /// The model used when none is named.
