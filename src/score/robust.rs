@@ -135,6 +135,11 @@ pub struct Sim<'a> {
     rows: Vec<usize>,
     base: Vec<f64>,
     alt: Option<Vec<f64>>,
+    /// `base` and `alt` column-major (indicator × project) for the fast sum.
+    base_cols: Vec<f64>,
+    alt_cols: Option<Vec<f64>>,
+    /// Bits that hold the project index in a sort key.
+    index_bits: u32,
     switchable: Vec<bool>,
     status: Vec<super::Status>,
     all_count: Vec<bool>,
@@ -182,6 +187,11 @@ impl<'a> Sim<'a> {
             .iter()
             .any(|s| *s)
             .then(|| pick(table.scaled(model, &all, Some(&switchable))));
+        let n = rows.len();
+        let transpose = |v: &[f64]| -> Vec<f64> { (0..m * n).map(|k| v[(k % n) * m + k / n]).collect() };
+        let base_cols = transpose(&base);
+        let alt_cols = alt.as_deref().map(transpose);
+        let index_bits = (usize::BITS - n.leading_zeros()).max(1);
         let status: Vec<_> = rows.iter().flat_map(|&r| table.status[r * m..][..m].to_vec()).collect();
         let all_count = rows
             .iter()
@@ -202,6 +212,9 @@ impl<'a> Sim<'a> {
             rows,
             base,
             alt,
+            base_cols,
+            alt_cols,
+            index_bits,
             switchable,
             status,
             all_count,
@@ -247,6 +260,9 @@ impl<'a> Sim<'a> {
         } else {
             base_agg
         };
+        if agg == Aggregation::Sum {
+            return self.sum_totals(&pts, &switch, w);
+        }
         for r in 0..n {
             let (wr, xr) = (&mut w[r * m..][..m], &mut x[r * m..][..m]);
             if self.all_count[r] {
@@ -263,26 +279,54 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        let ind: Vec<f64> = match agg {
-            Aggregation::Sum => (0..n)
-                .map(|r| aggregate::weighted_sum(&w[r * m..][..m], &x[r * m..][..m]))
-                .collect(),
-            _ => aggregate::aggregate(agg, w, x, m, self.model.model.geometric_floor).totals,
-        };
+        let ind = aggregate::aggregate(agg, w, x, m, self.model.model.geometric_floor).totals;
         ind.iter()
             .zip(&self.adj)
             .map(|(t, a)| (t + a).clamp(0.0, 100.0))
             .collect()
     }
 
+    /// Weighted-sum totals, column by column so the compiler can vectorise
+    /// across projects (each project still sums its indicators in order);
+    /// projects with a dropped indicator are re-weighted one by one.
+    fn sum_totals(&self, pts: &[f64], switch: &[bool], w: &mut [f64]) -> Vec<f64> {
+        let (m, n) = (self.m, self.rows.len());
+        let mut tot = vec![0.0; n];
+        for j in 0..m {
+            let col = match &self.alt_cols {
+                Some(alt) if switch[j] => &alt[j * n..][..n],
+                _ => &self.base_cols[j * n..][..n],
+            };
+            let p = pts[j];
+            tot.iter_mut().zip(col).for_each(|(t, x)| *t += p * x);
+        }
+        for r in (0..n).filter(|&r| !self.all_count[r]) {
+            let wr = &mut w[r * m..][..m];
+            self.dims.reweight(pts, &self.status[r * m..][..m], wr);
+            tot[r] = (0..m)
+                .map(|k| {
+                    let x = match &self.alt {
+                        Some(alt) if switch[k] => alt[r * m + k],
+                        _ => self.base[r * m + k],
+                    };
+                    wr[k] * x
+                })
+                .sum();
+        }
+        tot.iter_mut()
+            .zip(&self.adj)
+            .for_each(|(t, a)| *t = (*t + a).clamp(0.0, 100.0));
+        tot
+    }
+
     /// Selected positions (eligible index) under the rules, given the order.
-    fn select(&self, order: &[u32], totals: &[f64], out: &mut Vec<u32>) {
+    fn select(&self, order: &[u32], totals: &[f64], out: &mut Vec<u32>, per_city: &mut [usize]) {
         out.clear();
         let Some(rule) = &self.model.selection else {
             out.extend_from_slice(&order[..self.top_n()]);
             return;
         };
-        let mut per_city: HashMap<u32, usize> = HashMap::new();
+        per_city.iter_mut().for_each(|c| *c = 0);
         let required = rule
             .required_grade
             .as_ref()
@@ -298,7 +342,7 @@ impl<'a> Sim<'a> {
             {
                 continue;
             }
-            let c = per_city.entry(self.city[i]).or_default();
+            let c = &mut per_city[self.city[i] as usize];
             if rule.max_per_city.is_some_and(|mx| *c >= mx) {
                 continue;
             }
@@ -315,25 +359,23 @@ impl<'a> Sim<'a> {
             sets: HashMap::new(),
         };
         let (mut w, mut x) = (vec![0.0; n * m], vec![0.0; n * m]);
-        let mut keys: Vec<u128> = Vec::with_capacity(n);
+        let mut keys: Vec<u64> = Vec::with_capacity(n);
+        let bits = self.index_bits;
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut chosen = Vec::new();
+        let mut per_city = vec![0usize; self.city.iter().max().map_or(0, |c| *c as usize + 1)];
         for d in draws {
             let totals = self.draw_totals(d, &mut w, &mut x);
             keys.clear();
-            keys.extend(
-                totals
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (u128::from(!v.max(0.0).to_bits()) << 32) | i as u128),
-            );
+            keys.extend(totals.iter().enumerate().map(|(i, v)| sort_key(*v, i, bits)));
             keys.sort_unstable();
             order.clear();
-            order.extend(keys.iter().map(|k| (*k & 0xFFFF_FFFF) as u32));
+            let mask = (1u64 << bits) - 1;
+            order.extend(keys.iter().map(|k| (k & mask) as u32));
             for (rank, &p) in order.iter().enumerate() {
                 t.rank_hist[p as usize * n + rank] += 1;
             }
-            self.select(&order, &totals, &mut chosen);
+            self.select(&order, &totals, &mut chosen, &mut per_city);
             for &p in &chosen {
                 t.selected[p as usize] += 1;
             }
@@ -371,6 +413,15 @@ impl<'a> Sim<'a> {
         }
         total
     }
+}
+
+/// Sort key of a draw: higher totals first, then base order. The total's
+/// f64 bits (monotone for non-negative values) keep all but the lowest
+/// `bits` mantissa bits (totals within ~1e-12 relative count as equal, as
+/// in the base ranking's tolerance), the index fills the rest.
+fn sort_key(total: f64, index: usize, bits: u32) -> u64 {
+    let t = !(total.max(0.0).to_bits()) >> bits << bits;
+    t | index as u64
 }
 
 /// An order-independent 128-bit key of a set of positions.
