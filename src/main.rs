@@ -38,6 +38,13 @@ struct RenderArgs {
     font_dir: Option<PathBuf>,
 }
 
+#[derive(clap::Args, Clone)]
+struct ScoreArgs {
+    /// 稳健性分析的蒙特卡洛次数（默认取模型设置，通常 10000；0 为不做）（Monte Carlo draws）
+    #[arg(long)]
+    draws: Option<usize>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 用内置样例数据和默认模型运行完整评估（run the whole job on the bundled sample province）
@@ -47,6 +54,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         render: RenderArgs,
+        #[command(flatten)]
+        score: ScoreArgs,
     },
     /// 评估委员会：评分、排名、遴选示范项目，输出报告（committee evaluation）
     Evaluate {
@@ -61,6 +70,8 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         render: RenderArgs,
+        #[command(flatten)]
+        score: ScoreArgs,
     },
     /// 生成标准填报模板（write the blank canonical workbook）
     Template {
@@ -139,18 +150,26 @@ fn progress(quiet: bool, msg: &str) {
 fn run(cli: Cli) -> Result<(), Failure> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Demo { out, render } => {
+        Command::Demo { out, render, score } => {
             progress(quiet, "使用内置样例数据（虚构的青岚省）和默认模型 national-2025");
-            evaluate(pipeline::demo_sources(), model::DEFAULT_MODEL, &out, &render, quiet)
+            evaluate(
+                pipeline::demo_sources(),
+                model::DEFAULT_MODEL,
+                &out,
+                &render,
+                &score,
+                quiet,
+            )
         }
         Command::Evaluate {
             files,
             model,
             out,
             render,
+            score,
         } => {
             let sources = data(read_sources(&files))?;
-            evaluate(sources, &model, &out, &render, quiet)
+            evaluate(sources, &model, &out, &render, &score, quiet)
         }
         Command::Template { out } => {
             usage(landeval::template::write_workbook(
@@ -201,9 +220,13 @@ fn evaluate(
     model_name: &str,
     out: &Path,
     render: &RenderArgs,
+    score: &ScoreArgs,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let (model, text) = usage(Model::load_with_source(model_name))?;
+    let (mut model, text) = usage(Model::load_with_source(model_name))?;
+    if let Some(n) = score.draws {
+        model.robustness.draws = n;
+    }
     let dict = FieldDict::bundled();
     if let Some(e) = model::check_model(&model, &text, &dict).errors.first() {
         return Err(Failure::Usage(anyhow::anyhow!(
@@ -246,6 +269,13 @@ fn evaluate(
         vetoed,
         selected
     );
+    if let Some(r) = &run.eval.robustness {
+        println!(
+            "稳健性：{} 次抽样，本次入选组合重现 {:.1}%",
+            r.draws,
+            r.base_set_frequency * 100.0
+        );
+    }
     println!("  {}（{} 页）", written.pdf.display(), written.pages);
     println!("  {}", written.xlsx.display());
     println!("  {}", written.json.display());

@@ -45,3 +45,81 @@ fn broken_model_is_reported_with_lines() {
         "{all}"
     );
 }
+
+fn errors_of(text: &str) -> String {
+    let m = Model::parse(text, "broken.toml").unwrap();
+    check_model(&m, text, &FieldDict::bundled()).errors.join("\n")
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn every_bundled_model_passes_check() {
+    for id in landeval::model::bundled_ids() {
+        let (m, text) = Model::load_with_source(id).unwrap();
+        let r = check_model(&m, &text, &FieldDict::bundled());
+        assert!(r.ok(), "{id}: {:#?}", r.errors);
+    }
+}
+
+#[test]
+fn ahp_matrix_not_reciprocal_is_reported_with_its_line() {
+    let (_, text) = Model::load_with_source("academic-ahp-entropy-topsis").unwrap();
+    // a_12 = 2 in the process matrix, so a_21 must be 1/2: make it 1/3.
+    let broken = text.replacen(
+        "  [\"1/2\", 1, 2],\n  [\"1/3\", \"1/2\", 1],",
+        "  [\"1/3\", 1, 2],\n  [\"1/3\", \"1/2\", 1],",
+        1,
+    );
+    assert_ne!(broken, text);
+    let all = errors_of(&broken);
+    let at = line_of(&broken, "level = \"process\"");
+    assert!(
+        all.contains(&format!(
+            "第 {at} 行：判断矩阵“process”第 1 行第 2 列（2）与第 2 行第 1 列（0.3333333333333333）不互为倒数"
+        )),
+        "{all}"
+    );
+}
+
+#[test]
+fn inconsistent_ahp_matrix_is_refused() {
+    let (_, text) = Model::load_with_source("academic-ahp-entropy-topsis").unwrap();
+    // A cycle: process ≻ management ≻ result ≻ process, each 5 times.
+    let broken = text.replacen(
+        "  [1, \"1/2\", \"1/3\"],\n  [2, 1, \"1/2\"],\n  [3, 2, 1],",
+        "  [1, 5, \"1/5\"],\n  [\"1/5\", 1, 5],\n  [5, \"1/5\", 1],",
+        1,
+    );
+    assert_ne!(broken, text);
+    let all = errors_of(&broken);
+    let at = line_of(&broken, "level = \"dimensions\"");
+    assert!(
+        all.contains(&format!("第 {at} 行：判断矩阵“dimensions”一致性比率 CR = ")),
+        "{all}"
+    );
+    assert!(all.contains("≥ 0.10"), "{all}");
+}
+
+#[test]
+fn bad_tie_break_piecewise_grade_and_reward_are_reported() {
+    let (_, text) = Model::load_with_source("sichuan-2025").unwrap();
+    let broken = text
+        .replacen("\"dimension:result\"", "\"dimension:outcome\"", 1)
+        .replacen("[[0.67, 0.0], [0.8, 0.6], [0.95, 1.0]]", "[[0.8, 0.0], [0.67, 0.6]]", 1)
+        .replacen("required_grade = \"良好\"", "required_grade = \"卓越\"", 1)
+        .replacen("ranks = [4, 8]", "ranks = [8, 4]", 1);
+    let all = errors_of(&broken);
+    for needle in [
+        "tie_break 规则“dimension:outcome”无效",
+        "指标“villager_consent”的 piecewise 各点的 x 应严格递增",
+        "required_grade “卓越”不在 [grades] 中",
+        "奖励档次 ranks = [8, 4]",
+    ] {
+        assert!(all.contains(needle), "missing “{needle}” in:\n{all}");
+    }
+    let at = line_of(&broken, "tie_break");
+    assert!(all.contains(&format!("第 {at} 行：tie_break")), "{all}");
+}

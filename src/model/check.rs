@@ -1,7 +1,8 @@
 //! `landeval model check`: validate a model against the field dictionary.
 
-use super::{Model, Scale};
+use super::{Model, Scale, WeightMethod};
 use crate::fields::FieldDict;
+use crate::score::weights::{CR_LIMIT, ahp, non_reciprocal};
 use serde::Serialize;
 
 /// Problems found in a model, each with the line it concerns.
@@ -73,7 +74,175 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
     {
         r.errors.push("[selection] count 应大于 0".into());
     }
+    for t in &model.targets {
+        check_expr(&mut r, dict, &at(&t.id), &format!("目标“{}”的 expr", t.id), &t.expr);
+        if t.goal <= 0.0 {
+            r.errors.push(format!("{}：目标“{}”的 goal 应大于 0", at(&t.id), t.id));
+        }
+    }
+    check_selection(&mut r, model, text);
+    check_tie_break(&mut r, model, text);
+    check_weights(&mut r, model, text);
+    if !(0.0..1.0).contains(&model.robustness.weight_jitter) {
+        r.errors.push(format!(
+            "{}：[robustness] weight_jitter 应在 0–1 之间",
+            at_key(text, "weight_jitter")
+        ));
+    }
     r
+}
+
+/// Line (1-based) of the first line starting with `key`, as a message prefix.
+fn at_key(text: &str, key: &str) -> String {
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(0, |i| i + 1);
+    format!("第 {line} 行")
+}
+
+fn check_selection(r: &mut CheckReport, model: &Model, text: &str) {
+    if let Some(s) = &model.selection {
+        if let Some(g) = &s.required_grade
+            && !model.grades.contains_key(g)
+        {
+            r.errors.push(format!(
+                "{}：required_grade “{g}”不在 [grades] 中",
+                at_key(text, "required_grade")
+            ));
+        }
+        if s.county_reward_cap.is_some_and(|c| c <= 0.0) {
+            r.errors.push(format!(
+                "{}：county_reward_cap 应大于 0（万元）",
+                at_key(text, "county_reward_cap")
+            ));
+        }
+    }
+    for w in &model.rewards {
+        if w.ranks[0] == 0 || w.ranks[0] > w.ranks[1] || w.amount < 0.0 {
+            r.errors.push(format!(
+                "{}：奖励档次 ranks = [{}, {}]、amount = {} 无效（名次从 1 起、由小到大，金额不小于 0）",
+                at_key(text, "ranks"),
+                w.ranks[0],
+                w.ranks[1],
+                w.amount
+            ));
+        }
+    }
+}
+
+fn check_tie_break(r: &mut CheckReport, model: &Model, text: &str) {
+    for key in &model.model.tie_break {
+        let ok = match key.split_once(':') {
+            Some(("dimension", d)) => model.dimensions.iter().any(|x| x.id == d),
+            Some(("indicator", i)) => model.indicators.iter().any(|x| x.id == i),
+            _ => matches!(key.as_str(), "fewer_deductions" | "more_bonus" | "project_id"),
+        };
+        if !ok {
+            r.errors.push(format!(
+                "{}：tie_break 规则“{key}”无效（可用 dimension:维度、indicator:指标、fewer_deductions、more_bonus、project_id）",
+                at_key(text, "tie_break")
+            ));
+        }
+    }
+}
+
+/// Line of `level = "x"` of an AHP matrix.
+fn at_level(text: &str, level: &str) -> String {
+    let needle = format!("\"{level}\"");
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("level") && l.contains(&needle))
+        .map_or(0, |i| i + 1);
+    format!("第 {line} 行")
+}
+
+fn check_weights(r: &mut CheckReport, model: &Model, text: &str) {
+    let Some(w) = &model.weights else { return };
+    if w.alpha.is_some_and(|a| !(0.0..=1.0).contains(&a)) {
+        r.errors.push(format!("{}：alpha 应在 0–1 之间", at_key(text, "alpha")));
+    }
+    if w.objective
+        .is_some_and(|o| !matches!(o, WeightMethod::Entropy | WeightMethod::Critic))
+    {
+        r.errors.push(format!(
+            "{}：objective 只能是 entropy 或 critic",
+            at_key(text, "objective")
+        ));
+    }
+    if w.method == WeightMethod::Ahp && w.ahp.is_empty() {
+        r.errors
+            .push("[weights] method = \"ahp\" 但没有给出判断矩阵 [[weights.ahp]]".into());
+    }
+    for m in &w.ahp {
+        let at = at_level(text, &m.level);
+        let known: Vec<&str> = if m.level == "dimensions" {
+            model.dimensions.iter().map(|d| d.id.as_str()).collect()
+        } else if model.dimensions.iter().any(|d| d.id == m.level) {
+            model
+                .indicators
+                .iter()
+                .filter(|i| i.dimension == m.level)
+                .map(|i| i.id.as_str())
+                .collect()
+        } else {
+            r.errors.push(format!(
+                "{at}：判断矩阵的 level “{}”既不是 dimensions 也不是维度 id",
+                m.level
+            ));
+            continue;
+        };
+        for it in &m.items {
+            if !known.contains(&it.as_str()) {
+                r.errors
+                    .push(format!("{at}：判断矩阵“{}”的项目“{it}”不属于该层级", m.level));
+            }
+        }
+        for k in &known {
+            if !m.items.iter().any(|x| x == k) {
+                r.errors.push(format!("{at}：判断矩阵“{}”缺少“{k}”", m.level));
+            }
+        }
+        let a = match m.values() {
+            Ok(a) => a,
+            Err(e) => {
+                r.errors.push(format!("{at}：判断矩阵“{}”：{e}", m.level));
+                continue;
+            }
+        };
+        if a.len() != m.items.len() || a.iter().any(|row| row.len() != m.items.len()) {
+            r.errors.push(format!(
+                "{at}：判断矩阵“{}”应为 {n}×{n} 方阵",
+                m.level,
+                n = m.items.len()
+            ));
+            continue;
+        }
+        for (i, j) in non_reciprocal(&a) {
+            let what = if i == j {
+                "对角线元素应为 1".to_string()
+            } else {
+                format!(
+                    "第 {} 行第 {} 列（{}）与第 {} 行第 {} 列（{}）不互为倒数",
+                    i + 1,
+                    j + 1,
+                    a[i][j],
+                    j + 1,
+                    i + 1,
+                    a[j][i]
+                )
+            };
+            r.errors.push(format!("{at}：判断矩阵“{}”{what}", m.level));
+        }
+        if let Ok(res) = ahp(&a)
+            && res.cr >= CR_LIMIT
+        {
+            r.errors.push(format!(
+                "{at}：判断矩阵“{}”一致性比率 CR = {:.4} ≥ 0.10，未通过一致性检验",
+                m.level, res.cr
+            ));
+        }
+    }
 }
 
 fn check_expr(r: &mut CheckReport, dict: &FieldDict, at: &str, what: &str, text: &str) {
@@ -100,6 +269,19 @@ fn check_scale(r: &mut CheckReport, dict: &FieldDict, at: &str, id: &str, s: &Sc
         Scale::Target { floor, target } if floor == target => {
             r.errors
                 .push(format!("{at}：指标“{id}”的 floor 与 target 相同，无法线性换算"));
+        }
+        Scale::Piecewise { points } => {
+            if points.len() < 2 {
+                r.errors.push(format!("{at}：指标“{id}”的 piecewise 至少需要两个点"));
+            }
+            if points.windows(2).any(|w| w[1][0] <= w[0][0]) {
+                r.errors
+                    .push(format!("{at}：指标“{id}”的 piecewise 各点的 x 应严格递增"));
+            }
+            if points.iter().any(|p| !(0.0..=1.0).contains(&p[1])) {
+                r.errors
+                    .push(format!("{at}：指标“{id}”的 piecewise 得分比例应在 0–1 之间"));
+            }
         }
         Scale::Steps { steps, .. } => {
             if steps.is_empty() {

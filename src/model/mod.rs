@@ -1,16 +1,28 @@
 //! Scoring models: serde types for `scoring-models/*.toml`, loading and checking.
 
 mod check;
+mod methods;
 
 pub use check::{CheckReport, check_model};
+pub use methods::{Aggregation, AhpMatrix, Cell, Robustness, WeightMethod, Weights};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// Models shipped in the binary: (id, TOML text).
-pub const BUNDLED_MODELS: &[(&str, &str)] =
-    &[("national-2025", include_str!("../../scoring-models/national-2025.toml"))];
+pub const BUNDLED_MODELS: &[(&str, &str)] = &[
+    ("national-2025", include_str!("../../scoring-models/national-2025.toml")),
+    ("sichuan-2025", include_str!("../../scoring-models/sichuan-2025.toml")),
+    ("ningxia-2025", include_str!("../../scoring-models/ningxia-2025.toml")),
+    ("qiannan-2025", include_str!("../../scoring-models/qiannan-2025.toml")),
+    ("haining-2021", include_str!("../../scoring-models/haining-2021.toml")),
+    ("yunnan-2025", include_str!("../../scoring-models/yunnan-2025.toml")),
+    (
+        "academic-ahp-entropy-topsis",
+        include_str!("../../scoring-models/academic-ahp-entropy-topsis.toml"),
+    ),
+];
 
 /// The model used when none is named.
 pub const DEFAULT_MODEL: &str = "national-2025";
@@ -35,6 +47,15 @@ pub struct Model {
     pub rewards: Vec<Reward>,
     #[serde(default)]
     pub prices: Prices,
+    /// `[weights]`: how indicator weights are derived (default: fixed points).
+    #[serde(default)]
+    pub weights: Option<Weights>,
+    /// `[robustness]`: Monte Carlo settings.
+    #[serde(default)]
+    pub robustness: Robustness,
+    /// `[[target]]`: programme-level goals tracked as progress.
+    #[serde(rename = "target", default)]
+    pub targets: Vec<Target>,
 }
 
 /// `[prices]` (optional): quota prices and the ESV standard value used by metrics.
@@ -61,6 +82,25 @@ pub struct Prices {
     pub esv_standard_value: Option<f64>,
 }
 
+/// `[[target]]`: a programme goal (e.g. a prefecture's 2030 target), tracked
+/// as the sum over accepted, non-vetoed projects.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub id: String,
+    pub name: String,
+    /// SQL expression giving each project's contribution.
+    pub expr: String,
+    pub goal: f64,
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Year the goal is due.
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub basis: String,
+}
+
 /// `[model]`: identity and provenance.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +120,21 @@ pub struct ModelMeta {
     /// Cap on the sum of deductions (points, positive number).
     #[serde(default = "default_deduction_cap")]
     pub deduction_cap: f64,
+    /// How indicator scores combine into the indicator total.
+    #[serde(default)]
+    pub aggregation: Aggregation,
+    /// Floor substituted for a zero scaled value under geometric aggregation.
+    #[serde(default = "default_geometric_floor")]
+    pub geometric_floor: f64,
+    /// Order of equal totals: `dimension:ID`, `indicator:ID`,
+    /// `fewer_deductions`, `more_bonus`, `project_id` (always last).
+    /// Empty: the last dimension, then project id.
+    #[serde(default)]
+    pub tie_break: Vec<String>,
+}
+
+fn default_geometric_floor() -> f64 {
+    0.01
 }
 
 fn default_bonus_cap() -> f64 {
@@ -153,6 +208,13 @@ pub enum Scale {
         #[serde(default)]
         invert: bool,
     },
+    /// Percentile in the cohort: lowest 0, highest 1, ties share the mid rank.
+    Rank {
+        #[serde(default)]
+        lower_is_better: bool,
+    },
+    /// Linear through `points = [[x, fraction], ...]` (x ascending), flat outside.
+    Piecewise { points: Vec<[f64; 2]> },
 }
 
 fn one() -> f64 {
@@ -200,7 +262,23 @@ impl Scale {
                     "是得满分，否得 0".into()
                 }
             }
+            Scale::Rank { lower_is_better } => {
+                if *lower_is_better {
+                    "同批排位：最低者满分，最高者 0，按百分位".into()
+                } else {
+                    "同批排位：最高者满分，最低者 0，按百分位".into()
+                }
+            }
+            Scale::Piecewise { points } => {
+                let pts: Vec<String> = points.iter().map(|p| format!("{} → {}", p[0], p[1])).collect();
+                format!("分段线性：{}", pts.join("，"))
+            }
         }
+    }
+
+    /// Whether the scaled value depends on the other projects of the cohort.
+    pub fn is_relative(&self) -> bool {
+        matches!(self, Scale::Minmax { .. } | Scale::Rank { .. })
     }
 }
 
@@ -259,13 +337,19 @@ pub struct Selection {
     /// Only projects that passed overall acceptance.
     #[serde(default = "yes")]
     pub accepted_only: bool,
+    /// Lowest grade a selected project must have (e.g. "良好").
+    #[serde(default)]
+    pub required_grade: Option<String>,
+    /// Cap on the reward funds of one county (万元).
+    #[serde(default)]
+    pub county_reward_cap: Option<f64>,
 }
 
 fn yes() -> bool {
     true
 }
 
-/// `[[reward]]`: reward funds by rank.
+/// `[[reward]]`: reward funds by selection rank (1 = best selected project).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reward {
@@ -309,6 +393,24 @@ impl Model {
     /// Sum of all indicators' points.
     pub fn total_points(&self) -> f64 {
         self.indicators.iter().map(|i| i.points).sum()
+    }
+
+    /// Ranks of the selection: explicit tie-break keys, defaulting to the
+    /// last dimension; `project_id` is always the final key.
+    pub fn tie_break_keys(&self) -> Vec<String> {
+        let mut keys = if self.model.tie_break.is_empty() {
+            self.dimensions
+                .last()
+                .map(|d| vec![format!("dimension:{}", d.id)])
+                .unwrap_or_default()
+        } else {
+            self.model.tie_break.clone()
+        };
+        if keys.last().map(String::as_str) != Some("project_id") {
+            keys.retain(|k| k != "project_id");
+            keys.push("project_id".into());
+        }
+        keys
     }
 
     /// Points of one dimension.

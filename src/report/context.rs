@@ -52,6 +52,7 @@ pub fn not_selected_label(r: NotSelected) -> &'static str {
         NotSelected::BelowMinimum => "低于入选最低分",
         NotSelected::CityFull => "所在市（州）名额已满",
         NotSelected::CountReached => "示范名额已满",
+        NotSelected::GradeTooLow => "未达到要求的评估等级",
     }
 }
 

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod templates;
 mod world;
 pub mod xlsx;
+pub mod xlsx_candidates;
 
 use crate::fields::FieldDict;
 use crate::ingest::{Dataset, QualityLog};
@@ -142,6 +143,13 @@ struct JsonOut<'a> {
     inputs: &'a [crate::ingest::InputFile],
     projects: &'a [crate::score::ProjectScore],
     data_quality: &'a QualityLog,
+    /// Weights as points, aggregation, AHP consistency, guard notes.
+    method: &'a crate::score::Method,
+    ties: &'a [crate::score::TieDecision],
+    robustness: &'a Option<crate::score::robust::Summary>,
+    cutoff_swaps: &'a [crate::score::robust::CutoffSwap],
+    reversals: &'a [crate::score::reversal::Reversal],
+    progress: &'a [crate::score::Progress],
 }
 
 /// `results.json`: every number of the reports.
@@ -168,6 +176,12 @@ pub fn results_json(input: &ReportInput) -> Result<String> {
         inputs: &input.dataset.inputs,
         projects: &input.eval.projects,
         data_quality: input.log,
+        method: &input.eval.method,
+        ties: &input.eval.ties,
+        robustness: &input.eval.robustness,
+        cutoff_swaps: &input.eval.cutoff_swaps,
+        reversals: &input.eval.reversals,
+        progress: &input.eval.progress,
     };
     Ok(serde_json::to_string_pretty(&out)?)
 }

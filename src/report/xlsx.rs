@@ -55,6 +55,7 @@ pub fn write(path: &Path, input: &ReportInput) -> Result<()> {
     ranking_sheet(wb.add_worksheet(), input)?;
     indicator_sheet(wb.add_worksheet(), input)?;
     veto_sheet(wb.add_worksheet(), input)?;
+    super::xlsx_candidates::sheet(wb.add_worksheet(), input)?;
     quality_sheet(wb.add_worksheet(), input)?;
     wb.save(path).with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())

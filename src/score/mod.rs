@@ -4,9 +4,15 @@
 //! Works on the project table of the metrics stage and never formats report
 //! text; its output is plain numbers and statuses.
 
+pub mod aggregate;
+pub mod cohort;
 pub mod expr;
+pub mod obstacle;
 mod rank;
+pub mod reversal;
+pub mod robust;
 pub mod scale;
+pub mod weights;
 
 use crate::fields::FieldDict;
 use crate::ingest::{Finding, Origins, Severity};
@@ -96,6 +102,8 @@ pub enum NotSelected {
     BelowMinimum,
     CityFull,
     CountReached,
+    /// Grade below the selection's required grade.
+    GradeTooLow,
 }
 
 /// A project's full evaluation.
@@ -124,6 +132,62 @@ pub struct ProjectScore {
     pub selected: bool,
     pub not_selected: Option<NotSelected>,
     pub self_score: Option<f64>,
+    /// Reward funds (万元) after the county cap.
+    pub reward: f64,
+    /// Reward withheld by the county cap (万元).
+    pub reward_cut: f64,
+    /// Obstacle degree per indicator, largest first (only those > 0).
+    pub obstacles: Vec<obstacle::Obstacle>,
+    /// Points missing to the next grade and the indicators that close it.
+    pub next_grade: Option<obstacle::GradeGap>,
+    /// Monte Carlo figures (eligible projects).
+    pub robustness: Option<robust::ProjectRobustness>,
+}
+
+/// Weight of one indicator as points.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeightPoint {
+    pub id: String,
+    /// The model's fixed points.
+    pub model_points: f64,
+    /// Points the weighting method gives (equal to the model's for `fixed`).
+    pub points: f64,
+}
+
+/// How the evaluation weighted and aggregated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Method {
+    pub weighting: crate::model::WeightMethod,
+    pub aggregation: crate::model::Aggregation,
+    pub weights: Vec<WeightPoint>,
+    pub ahp: Vec<weights::AhpReport>,
+    pub tie_break: Vec<String>,
+    /// Guards and re-normalisations, in Chinese.
+    pub notes: Vec<String>,
+}
+
+/// Progress towards one `[[target]]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub id: String,
+    /// Sum over accepted, non-vetoed projects (missing values count 0).
+    pub achieved: f64,
+    pub goal: f64,
+    /// achieved ÷ goal (may exceed 1).
+    pub share: f64,
+    /// Projects that contributed a value.
+    pub projects: usize,
+}
+
+/// Two projects with equal totals ordered by a tie-break key.
+#[derive(Debug, Clone, Serialize)]
+pub struct TieDecision {
+    pub above: String,
+    pub below: String,
+    /// The key that decided (e.g. `dimension:result`).
+    pub key: String,
+    /// Whether the pair straddles the selection cut-off.
+    pub at_cutoff: bool,
 }
 
 /// The evaluation of a cohort under one model.
@@ -131,6 +195,16 @@ pub struct ProjectScore {
 pub struct Evaluation {
     /// Projects in report order: eligible by rank, then vetoed by score.
     pub projects: Vec<ProjectScore>,
+    pub method: Method,
+    /// Equal totals and the key that ordered them.
+    pub ties: Vec<TieDecision>,
+    pub robustness: Option<robust::Summary>,
+    /// Smallest single-weight changes that swap the projects at the cut-off.
+    pub cutoff_swaps: Vec<robust::CutoffSwap>,
+    /// Rank reversals of the top group under cohort changes.
+    pub reversals: Vec<reversal::Reversal>,
+    /// Progress towards the model's programme goals.
+    pub progress: Vec<Progress>,
     #[serde(skip)]
     pub findings: Vec<Finding>,
 }
@@ -160,6 +234,9 @@ fn named_expressions(model: &Model) -> Vec<Named> {
             add("applies", &i.id, format!("指标 {} 的 applies", i.id), a, true);
         }
     }
+    for t in &model.targets {
+        add("target", &t.id, format!("目标 {} 的 expr", t.id), &t.expr, false);
+    }
     for w in &model.vetoes {
         add("veto", &w.id, format!("否决项 {} 的 when", w.id), &w.when, true);
     }
@@ -174,6 +251,18 @@ fn named_expressions(model: &Model) -> Vec<Named> {
 
 /// Score every project of `table` under `model`.
 pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Origins) -> Result<Evaluation> {
+    evaluate_with_threads(table, model, dict, origins, robust::threads())
+}
+
+/// [`evaluate`] with the Monte Carlo on `threads` threads (the figures do
+/// not depend on the number).
+pub fn evaluate_with_threads(
+    table: &DataFrame,
+    model: &Model,
+    dict: &FieldDict,
+    origins: &Origins,
+    threads: usize,
+) -> Result<Evaluation> {
     let values = expr::evaluate(table, &named_expressions(model))?;
     let n = table.height();
     let ids: Vec<String> = expr::strings(table, "project_id")?
@@ -191,9 +280,26 @@ pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Or
     let self_scores = expr::floats(table, "self_score_total")?;
 
     let mut findings = Vec::new();
-    let indicator_rows = score_indicators(table, model, &values, &ids, dict, origins, &mut findings)?;
+    let (table_core, mut indicator_rows) = score_indicators(table, model, &values, &ids, dict, origins, &mut findings)?;
+    let mut core = table_core;
+    let mut adjust_rows = Vec::with_capacity(n);
+    for p in 0..n {
+        let adj = adjust(model, &values, p)?;
+        core.adj[p] = adj.1 - adj.2;
+        adjust_rows.push(adj);
+    }
+    let all: Vec<usize> = (0..n).collect();
+    let scored = core.score(model, &all, model.model.aggregation)?;
+    let method = method_of(model, &scored);
+    for (p, row) in indicator_rows.iter_mut().enumerate() {
+        for (j, s) in row.iter_mut().enumerate() {
+            s.scaled = scored.scaled[p * core.m + j];
+            s.weight = scored.weights[p * core.m + j];
+            s.earned = s.weight * s.scaled.unwrap_or(0.0);
+        }
+    }
     let mut projects = Vec::with_capacity(n);
-    for (p, indicators) in indicator_rows.into_iter().enumerate() {
+    for (p, (indicators, (adjustments, bonus, deduction))) in indicator_rows.into_iter().zip(adjust_rows).enumerate() {
         let dimensions = model
             .dimensions
             .iter()
@@ -205,13 +311,18 @@ pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Or
                     .filter(|(_, m)| m.dimension == d.id)
                     .map(|(s, _)| s.earned)
                     .sum(),
-                points: model.dimension_points(&d.id),
+                points: model
+                    .indicators
+                    .iter()
+                    .zip(&scored.derived.points)
+                    .filter(|(i, _)| i.dimension == d.id)
+                    .map(|(_, p)| p)
+                    .sum(),
             })
             .collect();
         let vetoes = check_vetoes(model, &values, p)?;
-        let (adjustments, bonus, deduction) = adjust(model, &values, p)?;
-        let indicator_total: f64 = indicators.iter().map(|s| s.earned).sum();
-        let total = (indicator_total + bonus - deduction).clamp(0.0, 100.0);
+        let indicator_total = scored.indicator_total[p];
+        let total = scored.total[p];
         let vetoed = vetoes.iter().any(|v| v.status == VetoStatus::Breached);
         for v in vetoes.iter().filter(|v| v.status == VetoStatus::Unknown) {
             findings.push(Finding {
@@ -244,13 +355,125 @@ pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Or
             selected: false,
             not_selected: None,
             self_score: self_scores[p],
+            reward: 0.0,
+            reward_cut: 0.0,
+            obstacles: Vec::new(),
+            next_grade: None,
+            robustness: None,
         });
     }
-    rank::grade_rank_select(&mut projects, model);
-    Ok(Evaluation { projects, findings })
+    let ties = rank::grade_rank_select(&mut projects, model);
+    for p in projects.iter_mut() {
+        obstacle::diagnose(model, p);
+    }
+    let mut eval = Evaluation {
+        projects,
+        method,
+        ties,
+        robustness: None,
+        cutoff_swaps: Vec::new(),
+        reversals: Vec::new(),
+        progress: Vec::new(),
+        findings,
+    };
+    let vetoed: std::collections::HashSet<&str> = eval
+        .projects
+        .iter()
+        .filter(|p| p.vetoed)
+        .map(|p| p.id.as_str())
+        .collect();
+    eval.progress = progress(model, &values, &ids, &accepted, &vetoed)?;
+    robust::analyse(model, &core, &ids, &mut eval, threads)?;
+    eval.reversals = reversal::check(model, &core, &ids, &eval)?;
+    if !reversal::is_relative(model) {
+        eval.method.notes.push(
+            "本模型的换算与权重不依赖同批其他项目，增减项目不会改变其余项目的相对顺序（秩反转检验不适用）".into(),
+        );
+    }
+    Ok(eval)
 }
 
-/// Raw, scaled and re-weighted indicator scores, one Vec per project.
+/// Progress of every target over accepted projects not in `skip` (the vetoed ones).
+fn progress(
+    model: &Model,
+    values: &DataFrame,
+    ids: &[String],
+    accepted: &[Option<bool>],
+    skip: &std::collections::HashSet<&str>,
+) -> Result<Vec<Progress>> {
+    model
+        .targets
+        .iter()
+        .map(|t| {
+            let v = expr::floats(values, &col("target", &t.id))?;
+            let counted: Vec<f64> = (0..ids.len())
+                .filter(|&p| accepted[p] == Some(true) && !skip.contains(ids[p].as_str()))
+                .filter_map(|p| v[p])
+                .collect();
+            let achieved: f64 = counted.iter().sum();
+            Ok(Progress {
+                id: t.id.clone(),
+                achieved,
+                goal: t.goal,
+                share: achieved / t.goal,
+                projects: counted.len(),
+            })
+        })
+        .collect()
+}
+
+/// The method section of an evaluation, with its guard notes.
+fn method_of(model: &Model, scored: &cohort::Scored) -> Method {
+    let mut notes = scored.derived.notes.clone();
+    for (j, ind) in model.indicators.iter().enumerate() {
+        if scored.floored[j] > 0 {
+            notes.push(format!(
+                "加权几何平均要求换算值大于 0：指标“{}”有 {} 个项目换算值为 0，按下限 {} 计算",
+                ind.name, scored.floored[j], model.model.geometric_floor
+            ));
+        }
+        let relative = ind.scale.is_relative() || model.model.aggregation == crate::model::Aggregation::Topsis;
+        if scored.constant[j] && relative {
+            notes.push(format!(
+                "指标“{}”在本批项目中换算值全部相同，同批比较（{}）无法区分项目，该指标不影响排序",
+                ind.name,
+                if ind.scale.is_relative() {
+                    ind.scale.describe()
+                } else {
+                    "TOPSIS".into()
+                }
+            ));
+        }
+    }
+    if model.weights.is_some() {
+        let sum: f64 = scored.derived.points.iter().sum();
+        notes.push(format!(
+            "{}得到的权重已归一化并换算为分值，合计 {:.2} 分",
+            scored.derived.method.label(),
+            sum
+        ));
+    }
+    Method {
+        weighting: scored.derived.method,
+        aggregation: model.model.aggregation,
+        weights: model
+            .indicators
+            .iter()
+            .zip(&scored.derived.points)
+            .map(|(i, p)| WeightPoint {
+                id: i.id.clone(),
+                model_points: i.points,
+                points: *p,
+            })
+            .collect(),
+        ahp: scored.derived.ahp.clone(),
+        tie_break: model.tie_break_keys(),
+        notes,
+    }
+}
+
+/// Raw values and statuses (the scoring core's table) and the indicator
+/// rows to fill, one Vec per project.
 fn score_indicators(
     table: &DataFrame,
     model: &Model,
@@ -259,10 +482,19 @@ fn score_indicators(
     dict: &FieldDict,
     origins: &Origins,
     findings: &mut Vec<Finding>,
-) -> Result<Vec<Vec<IndicatorScore>>> {
+) -> Result<(cohort::Table, Vec<Vec<IndicatorScore>>)> {
     let n = ids.len();
+    let m = model.indicators.len();
+    let mut core = cohort::Table {
+        n,
+        m,
+        raw: vec![None; n * m],
+        planned: vec![None; n * m],
+        status: vec![Status::Scored; n * m],
+        adj: vec![0.0; n],
+    };
     let mut rows: Vec<Vec<IndicatorScore>> = vec![Vec::new(); n];
-    for ind in &model.indicators {
+    for (j, ind) in model.indicators.iter().enumerate() {
         let raw = expr::floats(values, &col("raw", &ind.id))?;
         let planned = match &ind.scale {
             Scale::Plan { .. } => expr::floats(values, &col("plan", &ind.id))?,
@@ -273,14 +505,13 @@ fn score_indicators(
             None => vec![Some(true); n],
         };
         let read = expr::fields_of(&expr::parse(&ind.expr)?);
-        let cohort = scale::Cohort::of(&raw);
         for p in 0..n {
             let not_applicable = applies[p] == Some(false)
                 || (matches!(ind.scale, Scale::Plan { .. }) && !planned[p].is_some_and(|x| x > 0.0));
             let missing_fields = missing_fields_of(table, &read, p)?;
-            let (status, scaled) = match (not_applicable, raw[p]) {
-                (true, _) => (Status::NotApplicable, None),
-                (false, Some(r)) => (Status::Scored, Some(scale::scale(&ind.scale, r, planned[p], cohort))),
+            let status = match (not_applicable, raw[p]) {
+                (true, _) => Status::NotApplicable,
+                (false, Some(_)) => Status::Scored,
                 (false, None) => {
                     let status = match ind.missing {
                         MissingPolicy::Zero => Status::MissingZero,
@@ -288,14 +519,17 @@ fn score_indicators(
                         MissingPolicy::Error => Status::MissingError,
                     };
                     findings.push(missing_finding(ind, status, &ids[p], &missing_fields, dict, origins));
-                    (status, None)
+                    status
                 }
             };
+            core.raw[p * m + j] = raw[p];
+            core.planned[p * m + j] = planned[p];
+            core.status[p * m + j] = status;
             rows[p].push(IndicatorScore {
                 id: ind.id.clone(),
                 raw: raw[p],
                 planned: planned[p],
-                scaled,
+                scaled: None,
                 status,
                 weight: 0.0,
                 earned: 0.0,
@@ -303,10 +537,7 @@ fn score_indicators(
             });
         }
     }
-    for row in &mut rows {
-        reweight(model, row);
-    }
-    Ok(rows)
+    Ok((core, rows))
 }
 
 /// Fields among `read` that are null for project row `p`.
@@ -344,41 +575,6 @@ fn missing_finding(
         origin: origins.cell(project, "project_id").cloned().unwrap_or_default(),
         raw: project.to_string(),
         message: format!("项目“{project}”指标“{}”{what}；{outcome}", ind.name),
-    }
-}
-
-/// Spread each dimension's points over its applicable indicators; a
-/// dimension with none applicable hands its points to the others.
-fn reweight(model: &Model, row: &mut [IndicatorScore]) {
-    let dims: Vec<(&str, f64, f64)> = model
-        .dimensions
-        .iter()
-        .map(|d| {
-            let full = model.dimension_points(&d.id);
-            let live: f64 = row
-                .iter()
-                .zip(&model.indicators)
-                .filter(|(s, m)| m.dimension == d.id && s.status.counts())
-                .map(|(_, m)| m.points)
-                .sum();
-            (d.id.as_str(), full, live)
-        })
-        .collect();
-    let total = model.total_points();
-    let dead: f64 = dims.iter().filter(|d| d.2 == 0.0).map(|d| d.1).sum();
-    let boost = if total > dead { total / (total - dead) } else { 0.0 };
-    for (s, m) in row.iter_mut().zip(&model.indicators) {
-        let (_, full, live) = dims
-            .iter()
-            .find(|d| d.0 == m.dimension)
-            .copied()
-            .expect("dimension exists");
-        s.weight = if s.status.counts() && live > 0.0 {
-            m.points * full / live * boost
-        } else {
-            0.0
-        };
-        s.earned = s.weight * s.scaled.unwrap_or(0.0);
     }
 }
 

@@ -3,24 +3,42 @@
 use crate::model::{Scale, Step};
 
 /// Cohort statistics a relative scale needs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Cohort {
     pub min: f64,
     pub max: f64,
+    /// The cohort's values, ascending (for `rank`).
+    pub sorted: Vec<f64>,
 }
 
 impl Cohort {
+    /// Statistics of the present values; none when all are missing.
     pub fn of(values: &[Option<f64>]) -> Option<Self> {
-        let v: Vec<f64> = values.iter().flatten().copied().collect();
-        let min = v.iter().copied().reduce(f64::min)?;
-        let max = v.iter().copied().reduce(f64::max)?;
-        Some(Self { min, max })
+        let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        Some(Self {
+            min: *sorted.first()?,
+            max: *sorted.last()?,
+            sorted,
+        })
+    }
+
+    /// Percentile of `x`: (values below + ½ × (equal values − 1)) ÷ (n − 1).
+    pub fn percentile(&self, x: f64) -> f64 {
+        let n = self.sorted.len();
+        if n < 2 {
+            return 1.0;
+        }
+        let below = self.sorted.partition_point(|v| *v < x);
+        let upto = self.sorted.partition_point(|v| *v <= x);
+        let equal = upto - below;
+        (below as f64 + 0.5 * equal.saturating_sub(1) as f64) / (n - 1) as f64
     }
 }
 
 /// Scale a raw value. `planned` is the project's target for `plan` scales
 /// (the caller makes the indicator not applicable when it is missing or 0).
-pub fn scale(s: &Scale, raw: f64, planned: Option<f64>, cohort: Option<Cohort>) -> f64 {
+pub fn scale(s: &Scale, raw: f64, planned: Option<f64>, cohort: Option<&Cohort>) -> f64 {
     let v = match s {
         Scale::Plan { cap, .. } => match planned {
             Some(p) if p > 0.0 => (raw / p).min(*cap) / cap,
@@ -39,6 +57,14 @@ pub fn scale(s: &Scale, raw: f64, planned: Option<f64>, cohort: Option<Cohort>) 
             let truth = raw != 0.0;
             if truth != *invert { 1.0 } else { 0.0 }
         }
+        Scale::Rank { lower_is_better } => match cohort {
+            Some(c) => {
+                let x = c.percentile(raw);
+                if *lower_is_better { 1.0 - x } else { x }
+            }
+            None => 1.0,
+        },
+        Scale::Piecewise { points } => piecewise(points, raw),
     };
     v.clamp(0.0, 1.0)
 }
@@ -49,6 +75,27 @@ fn linear(x: f64, floor: f64, target: f64) -> f64 {
         return if x >= target { 1.0 } else { 0.0 };
     }
     (x - floor) / (target - floor)
+}
+
+/// Linear interpolation through `points` (x ascending), flat outside them.
+fn piecewise(points: &[[f64; 2]], x: f64) -> f64 {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return 0.0;
+    };
+    if x <= first[0] {
+        return first[1];
+    }
+    for w in points.windows(2) {
+        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+        if x <= x1 {
+            return if x1 > x0 {
+                y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+            } else {
+                y1
+            };
+        }
+    }
+    last[1]
 }
 
 /// The best step the value reaches.
@@ -94,9 +141,9 @@ mod tests {
     fn minmax_and_steps_and_bool() {
         let c = Cohort::of(&[Some(2.0), None, Some(10.0)]);
         let m = Scale::Minmax { lower_is_better: false };
-        assert_eq!(scale(&m, 4.0, None, c), 0.25);
+        assert_eq!(scale(&m, 4.0, None, c.as_ref()), 0.25);
         let m = Scale::Minmax { lower_is_better: true };
-        assert_eq!(scale(&m, 4.0, None, c), 0.75);
+        assert_eq!(scale(&m, 4.0, None, c.as_ref()), 0.75);
         let s = Scale::Steps {
             steps: vec![Step { at: 0.95, value: 1.0 }, Step { at: 0.9, value: 0.8 }],
             lower_is_better: false,
@@ -106,5 +153,29 @@ mod tests {
         assert_eq!(scale(&s, 0.5, None, None), 0.0);
         assert_eq!(scale(&Scale::Bool { invert: false }, 1.0, None, None), 1.0);
         assert_eq!(scale(&Scale::Bool { invert: true }, 1.0, None, None), 0.0);
+    }
+
+    #[test]
+    fn rank_is_the_mid_percentile() {
+        // Cohort 10, 20, 20, 40 (n − 1 = 3): 10 → 0/3; 20 → (1 + ½·1)/3 = 0.5; 40 → 3/3.
+        let c = Cohort::of(&[Some(10.0), Some(20.0), Some(20.0), Some(40.0)]);
+        let r = Scale::Rank { lower_is_better: false };
+        assert_eq!(scale(&r, 10.0, None, c.as_ref()), 0.0);
+        assert_eq!(scale(&r, 20.0, None, c.as_ref()), 0.5);
+        assert_eq!(scale(&r, 40.0, None, c.as_ref()), 1.0);
+        let r = Scale::Rank { lower_is_better: true };
+        assert_eq!(scale(&r, 10.0, None, c.as_ref()), 1.0);
+    }
+
+    #[test]
+    fn piecewise_interpolates_and_is_flat_outside() {
+        // (0, 0) – (50, 0.6) – (100, 1): 25 → 0.3; 75 → 0.6 + 0.4 × 25/50 = 0.8.
+        let p = Scale::Piecewise {
+            points: vec![[0.0, 0.0], [50.0, 0.6], [100.0, 1.0]],
+        };
+        assert!((scale(&p, 25.0, None, None) - 0.3).abs() < 1e-12);
+        assert!((scale(&p, 75.0, None, None) - 0.8).abs() < 1e-12);
+        assert_eq!(scale(&p, -5.0, None, None), 0.0);
+        assert_eq!(scale(&p, 500.0, None, None), 1.0);
     }
 }

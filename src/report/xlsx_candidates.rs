@@ -1,0 +1,211 @@
+//! The `示范候选` sheet: selection verdicts, robustness, rewards and
+//! diagnosis per project, then the cohort-level robustness figures,
+//! cut-off swaps, rank reversals and the weights as points.
+
+use super::ReportInput;
+use crate::score::reversal::Change;
+use anyhow::Result;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet};
+
+fn head() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_background_color("#DDEBF7")
+        .set_border(FormatBorder::Thin)
+}
+
+/// Write the sheet.
+pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
+    ws.set_name("示范候选")?;
+    let (h, num, pct) = (
+        head(),
+        Format::new().set_num_format("0.00"),
+        Format::new().set_num_format("0.0%"),
+    );
+    let heads = [
+        ("排名", 6.0),
+        ("项目编号", 13.0),
+        ("项目名称", 30.0),
+        ("市（州）", 10.0),
+        ("县（市、区）", 10.0),
+        ("总分", 8.0),
+        ("等级", 7.0),
+        ("示范样板", 8.0),
+        ("奖励（万元）", 10.0),
+        ("封顶扣减（万元）", 10.0),
+        ("中位排名", 8.0),
+        ("排名 5% 分位", 8.0),
+        ("排名 95% 分位", 8.0),
+        ("入选概率", 9.0),
+        ("稳健性判定", 10.0),
+        ("下一等级", 8.0),
+        ("差距（分）", 9.0),
+        ("最快补齐的指标", 30.0),
+        ("主要障碍指标（障碍度）", 40.0),
+    ];
+    for (c, (t, w)) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *t, &h)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let name = |id: &str| {
+        input
+            .model
+            .indicators
+            .iter()
+            .find(|i| i.id == id)
+            .map_or(id.to_string(), |i| i.name.clone())
+    };
+    let mut r = 0u32;
+    for p in &input.eval.projects {
+        r += 1;
+        match p.rank {
+            Some(k) => ws.write_number(r, 0, k)?,
+            None => ws.write_string(r, 0, "—")?,
+        };
+        ws.write_string(r, 1, &p.id)?;
+        ws.write_string(r, 2, &p.name)?;
+        ws.write_string(r, 3, &p.city)?;
+        ws.write_string(r, 4, &p.county)?;
+        ws.write_number_with_format(r, 5, p.total, &num)?;
+        ws.write_string(r, 6, &p.grade)?;
+        ws.write_string(r, 7, if p.selected { "是" } else { "" })?;
+        ws.write_number_with_format(r, 8, p.reward, &num)?;
+        ws.write_number_with_format(r, 9, p.reward_cut, &num)?;
+        if let Some(rb) = &p.robustness {
+            ws.write_number(r, 10, rb.median_rank)?;
+            ws.write_number(r, 11, rb.rank_p05)?;
+            ws.write_number(r, 12, rb.rank_p95)?;
+            ws.write_number_with_format(r, 13, rb.p_selected, &pct)?;
+            ws.write_string(r, 14, &rb.verdict_label)?;
+        }
+        if let Some(g) = &p.next_grade {
+            ws.write_string(r, 15, &g.next)?;
+            ws.write_number_with_format(r, 16, g.points_missing, &num)?;
+            let levers: Vec<String> = g
+                .levers
+                .iter()
+                .map(|o| format!("{}（+{:.2}）", name(&o.id), o.lost))
+                .collect();
+            let note = if g.reachable { "" } else { "；指标满分仍不足" };
+            ws.write_string(r, 17, format!("{}{note}", levers.join("、")))?;
+        }
+        let obs: Vec<String> = p
+            .obstacles
+            .iter()
+            .take(3)
+            .map(|o| format!("{} {:.1}%", name(&o.id), o.degree * 100.0))
+            .collect();
+        ws.write_string(r, 18, obs.join("；"))?;
+    }
+    r += 2;
+    let mut line = |r: &mut u32, label: &str, text: String| -> Result<()> {
+        ws.write_string_with_format(*r, 1, label, &h)?;
+        ws.write_string(*r, 2, text)?;
+        *r += 1;
+        Ok(())
+    };
+    let e = input.eval;
+    if let Some(s) = &e.robustness {
+        line(
+            &mut r,
+            "稳健性分析",
+            format!(
+                "蒙特卡洛 {} 次（种子 {}）：各指标权重在 ±{:.0}% 内随机扰动后归一化{}{}；按{}",
+                s.draws,
+                s.seed,
+                s.weight_jitter * 100.0,
+                if s.switch_scaling {
+                    "，目标值法与极差法随机切换"
+                } else {
+                    ""
+                },
+                if s.switch_aggregation {
+                    "，加权求和与加权几何平均随机切换"
+                } else {
+                    ""
+                },
+                if s.uses_selection_rules {
+                    "遴选规则统计入选概率".to_string()
+                } else {
+                    format!("前 {} 名统计入选概率", s.top_n)
+                }
+            ),
+        )?;
+        line(
+            &mut r,
+            "入选集合稳定性",
+            format!(
+                "与本次遴选结果完全相同的比例 {:.1}%；共出现 {} 种不同组合，最常见组合占 {:.1}%",
+                s.base_set_frequency * 100.0,
+                s.distinct_sets,
+                s.modal_set_frequency * 100.0
+            ),
+        )?;
+    }
+    for c in &e.cutoff_swaps {
+        line(
+            &mut r,
+            "临界交换",
+            format!(
+                "指标“{}”分值由 {:.2} 改为 {:.2}（{:+.1}%），{} 即可追平 {}",
+                name(&c.indicator),
+                c.points,
+                c.new_points,
+                c.relative * 100.0,
+                c.below,
+                c.above
+            ),
+        )?;
+    }
+    for t in e.ties.iter().filter(|t| t.at_cutoff) {
+        line(
+            &mut r,
+            "临界同分",
+            format!("{} 与 {} 同分，按“{}”决定先后", t.above, t.below, t.key),
+        )?;
+    }
+    for v in &e.reversals {
+        let what = match v.change {
+            Change::Removed => format!("移除 {}", v.project),
+            Change::CopyAdded => format!("加入 {} 的副本", v.project),
+        };
+        line(
+            &mut r,
+            "秩反转",
+            format!("{what} 后，{} 排到 {} 之前", v.now_above, v.was_above),
+        )?;
+    }
+    let weights: Vec<String> = e
+        .method
+        .weights
+        .iter()
+        .map(|w| format!("{} {:.2}", name(&w.id), w.points))
+        .collect();
+    line(
+        &mut r,
+        "权重（分）",
+        format!(
+            "{}；{}：{}",
+            e.method.weighting.label(),
+            e.method.aggregation.label(),
+            weights.join("、")
+        ),
+    )?;
+    for a in &e.method.ahp {
+        line(
+            &mut r,
+            "AHP 一致性",
+            format!(
+                "判断矩阵“{}”：λmax = {:.4}，CI = {:.4}，CR = {:.4}",
+                a.level, a.lambda_max, a.ci, a.cr
+            ),
+        )?;
+    }
+    for n in &e.method.notes {
+        line(&mut r, "方法说明", n.clone())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! Derived weights: AHP (principal eigenvector, consistency ratio), entropy,
+//! CRITIC and their combination. Weights are fractions summing to 1; the
+//! scoring shows them as points (× 100).
+
+use crate::model::{AhpMatrix, Model, WeightMethod};
+use anyhow::{Result, anyhow, bail};
+use serde::Serialize;
+
+/// Saaty's random consistency index for n = 1…15.
+const RANDOM_INDEX: [f64; 15] = [
+    0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59,
+];
+
+/// A consistency ratio at or above this is refused.
+pub const CR_LIMIT: f64 = 0.10;
+
+/// The eigenvector weights of one pairwise matrix and its consistency.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ahp {
+    pub weights: Vec<f64>,
+    pub lambda_max: f64,
+    /// Consistency index (λmax − n) / (n − 1).
+    pub ci: f64,
+    /// Consistency ratio CI / RI (0 for n ≤ 2).
+    pub cr: f64,
+}
+
+/// Principal eigenvector (power iteration, normalised to sum 1), λmax, CI, CR.
+pub fn ahp(a: &[Vec<f64>]) -> Result<Ahp> {
+    let n = a.len();
+    if n == 0 || a.iter().any(|r| r.len() != n) {
+        bail!("判断矩阵应为 n×n 方阵");
+    }
+    let mut w = vec![1.0 / n as f64; n];
+    for _ in 0..1000 {
+        let mut next: Vec<f64> = (0..n).map(|i| (0..n).map(|j| a[i][j] * w[j]).sum()).collect();
+        let s: f64 = next.iter().sum();
+        next.iter_mut().for_each(|x| *x /= s);
+        let delta: f64 = next.iter().zip(&w).map(|(x, y)| (x - y).abs()).sum();
+        w = next;
+        if delta < 1e-14 {
+            break;
+        }
+    }
+    let lambda_max = (0..n)
+        .map(|i| (0..n).map(|j| a[i][j] * w[j]).sum::<f64>() / w[i])
+        .sum::<f64>()
+        / n as f64;
+    let ci = if n > 1 {
+        (lambda_max - n as f64) / (n - 1) as f64
+    } else {
+        0.0
+    };
+    let ri = RANDOM_INDEX.get(n - 1).copied().unwrap_or(1.59);
+    let cr = if ri > 0.0 { (ci / ri).max(0.0) } else { 0.0 };
+    Ok(Ahp {
+        weights: w,
+        lambda_max,
+        ci,
+        cr,
+    })
+}
+
+/// Cells (i, j) whose value is not the reciprocal of (j, i), 0-based.
+pub fn non_reciprocal(a: &[Vec<f64>]) -> Vec<(usize, usize)> {
+    let mut bad = Vec::new();
+    for i in 0..a.len() {
+        for j in i..a.len() {
+            let (x, y) = (a[i][j], a.get(j).and_then(|r| r.get(i)).copied().unwrap_or(f64::NAN));
+            if (x * y - 1.0).abs() >= 1e-3 || x.is_nan() || y.is_nan() {
+                bad.push((i, j));
+            }
+        }
+    }
+    bad
+}
+
+/// Entropy weights of columns of non-negative values (one Vec per indicator):
+/// p = x / Σx, e = −Σ p ln p / ln n, weight ∝ 1 − e. A column of zeros or
+/// constants gets weight 0.
+pub fn entropy(cols: &[Vec<f64>]) -> Vec<f64> {
+    let d: Vec<f64> = cols
+        .iter()
+        .map(|c| {
+            let n = c.len();
+            let sum: f64 = c.iter().sum();
+            if n < 2 || sum <= 0.0 {
+                return 0.0;
+            }
+            let e: f64 = -c
+                .iter()
+                .map(|x| x / sum)
+                .filter(|p| *p > 0.0)
+                .map(|p| p * p.ln())
+                .sum::<f64>()
+                / (n as f64).ln();
+            let d = 1.0 - e;
+            if d < 1e-12 { 0.0 } else { d }
+        })
+        .collect();
+    normalise(d)
+}
+
+/// CRITIC weights: C_j = σ_j × Σ_k (1 − r_jk), weight ∝ C (population σ,
+/// Pearson r; a constant column has σ = 0 and r = 0 with the others).
+pub fn critic(cols: &[Vec<f64>]) -> Vec<f64> {
+    let stats: Vec<(f64, f64)> = cols.iter().map(|c| mean_sd(c)).collect();
+    let c: Vec<f64> = (0..cols.len())
+        .map(|j| {
+            let conflict: f64 = (0..cols.len())
+                .map(|k| 1.0 - pearson(&cols[j], &cols[k], stats[j], stats[k]))
+                .sum();
+            stats[j].1 * conflict
+        })
+        .collect();
+    normalise(c)
+}
+
+fn mean_sd(c: &[f64]) -> (f64, f64) {
+    let n = c.len().max(1) as f64;
+    let mean = c.iter().sum::<f64>() / n;
+    let var = c.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+    (mean, var.sqrt())
+}
+
+fn pearson(a: &[f64], b: &[f64], sa: (f64, f64), sb: (f64, f64)) -> f64 {
+    if sa.1 == 0.0 || sb.1 == 0.0 {
+        return 0.0;
+    }
+    let n = a.len().max(1) as f64;
+    let cov = a.iter().zip(b).map(|(x, y)| (x - sa.0) * (y - sb.0)).sum::<f64>() / n;
+    cov / (sa.1 * sb.1)
+}
+
+fn normalise(v: Vec<f64>) -> Vec<f64> {
+    let s: f64 = v.iter().sum();
+    if s > 0.0 {
+        v.into_iter().map(|x| x / s).collect()
+    } else {
+        v
+    }
+}
+
+/// One AHP matrix's result, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AhpReport {
+    pub level: String,
+    pub items: Vec<String>,
+    pub weights: Vec<f64>,
+    pub lambda_max: f64,
+    pub ci: f64,
+    pub cr: f64,
+}
+
+/// The weights a model gives its indicators for one cohort.
+#[derive(Debug, Clone, Serialize)]
+pub struct Derived {
+    pub method: WeightMethod,
+    /// Points per indicator (model order), summing to the model's total.
+    pub points: Vec<f64>,
+    pub ahp: Vec<AhpReport>,
+    /// What was done, in Chinese (e.g. constant indicators given weight 0).
+    pub notes: Vec<String>,
+}
+
+/// Derive indicator points. `cols` holds each indicator's values over the
+/// cohort (scaled 0–1) for the objective methods.
+pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
+    let total = model.total_points();
+    let fixed: Vec<f64> = model.indicators.iter().map(|i| i.points / total).collect();
+    let Some(spec) = &model.weights else {
+        return Ok(as_points(WeightMethod::Fixed, fixed, total, Vec::new(), Vec::new()));
+    };
+    let mut notes = Vec::new();
+    let mut reports = Vec::new();
+    let objective = |method: WeightMethod, notes: &mut Vec<String>| -> Result<Vec<f64>> {
+        let w = if method == WeightMethod::Critic {
+            critic(cols)
+        } else {
+            entropy(cols)
+        };
+        if w.iter().all(|x| *x == 0.0) {
+            bail!("{}：全部指标在本批项目中取值相同，无法客观赋权", method.label());
+        }
+        for (i, x) in model.indicators.iter().zip(&w) {
+            if *x == 0.0 {
+                notes.push(format!(
+                    "指标“{}”在本批项目中取值相同，{}权重为 0",
+                    i.name,
+                    method.label()
+                ));
+            }
+        }
+        Ok(w)
+    };
+    let w = match spec.method {
+        WeightMethod::Fixed => fixed,
+        WeightMethod::Ahp => ahp_weights(model, &fixed, &mut reports)?,
+        WeightMethod::Entropy | WeightMethod::Critic => objective(spec.method, &mut notes)?,
+        WeightMethod::Combined => {
+            let alpha = spec.alpha.unwrap_or(0.5);
+            if !(0.0..=1.0).contains(&alpha) {
+                bail!("[weights] alpha 应在 0–1 之间，现为 {alpha}");
+            }
+            let subj = if spec.ahp.is_empty() {
+                fixed
+            } else {
+                ahp_weights(model, &fixed, &mut reports)?
+            };
+            let obj = objective(spec.objective.unwrap_or(WeightMethod::Entropy), &mut notes)?;
+            notes.push(format!(
+                "组合权重 = {alpha} × 主观权重 + {} × 客观权重",
+                ((1.0 - alpha) * 1e6).round() / 1e6
+            ));
+            subj.iter()
+                .zip(&obj)
+                .map(|(s, o)| alpha * s + (1.0 - alpha) * o)
+                .collect()
+        }
+    };
+    Ok(as_points(spec.method, w, total, reports, notes))
+}
+
+fn as_points(method: WeightMethod, w: Vec<f64>, total: f64, ahp: Vec<AhpReport>, notes: Vec<String>) -> Derived {
+    let s: f64 = w.iter().sum();
+    Derived {
+        method,
+        points: w.iter().map(|x| x / s * total).collect(),
+        ahp,
+        notes,
+    }
+}
+
+/// Global AHP weights: dimension weight × local indicator weight. Levels
+/// without a matrix use the ratio of the model's points.
+fn ahp_weights(model: &Model, fixed: &[f64], reports: &mut Vec<AhpReport>) -> Result<Vec<f64>> {
+    let spec = model.weights.as_ref().map(|w| w.ahp.as_slice()).unwrap_or_default();
+    let solve = |m: &AhpMatrix, reports: &mut Vec<AhpReport>| -> Result<Vec<f64>> {
+        let a = m.values().map_err(|e| anyhow!("判断矩阵“{}”：{e}", m.level))?;
+        if a.len() != m.items.len() {
+            bail!("判断矩阵“{}”有 {} 行，但列出了 {} 项", m.level, a.len(), m.items.len());
+        }
+        if let Some((i, j)) = non_reciprocal(&a).first() {
+            bail!(
+                "判断矩阵“{}”不满足互反性：第 {} 行第 {} 列与第 {} 行第 {} 列应互为倒数",
+                m.level,
+                i + 1,
+                j + 1,
+                j + 1,
+                i + 1
+            );
+        }
+        let r = ahp(&a)?;
+        if r.cr >= CR_LIMIT {
+            bail!(
+                "判断矩阵“{}”一致性比率 CR = {:.4} ≥ 0.10，未通过一致性检验，请调整判断矩阵",
+                m.level,
+                r.cr
+            );
+        }
+        reports.push(AhpReport {
+            level: m.level.clone(),
+            items: m.items.clone(),
+            weights: r.weights.clone(),
+            lambda_max: r.lambda_max,
+            ci: r.ci,
+            cr: r.cr,
+        });
+        Ok(r.weights)
+    };
+    let total = model.total_points();
+    let dim_w: Vec<f64> = match spec.iter().find(|m| m.level == "dimensions") {
+        Some(m) => {
+            let w = solve(m, reports)?;
+            model
+                .dimensions
+                .iter()
+                .map(|d| {
+                    m.items
+                        .iter()
+                        .position(|x| *x == d.id)
+                        .map(|k| w[k])
+                        .ok_or_else(|| anyhow!("判断矩阵“dimensions”缺少维度“{}”", d.id))
+                })
+                .collect::<Result<_>>()?
+        }
+        None => model
+            .dimensions
+            .iter()
+            .map(|d| model.dimension_points(&d.id) / total)
+            .collect(),
+    };
+    let mut out = vec![0.0; model.indicators.len()];
+    for (d, dw) in model.dimensions.iter().zip(&dim_w) {
+        let members: Vec<usize> = (0..model.indicators.len())
+            .filter(|&k| model.indicators[k].dimension == d.id)
+            .collect();
+        let local: Vec<f64> = match spec.iter().find(|m| m.level == d.id) {
+            Some(m) => {
+                let w = solve(m, reports)?;
+                members
+                    .iter()
+                    .map(|&k| {
+                        let id = &model.indicators[k].id;
+                        m.items
+                            .iter()
+                            .position(|x| x == id)
+                            .map(|p| w[p])
+                            .ok_or_else(|| anyhow!("判断矩阵“{}”缺少指标“{id}”", m.level))
+                    })
+                    .collect::<Result<_>>()?
+            }
+            None => {
+                let s: f64 = members.iter().map(|&k| fixed[k]).sum();
+                members.iter().map(|&k| fixed[k] / s).collect()
+            }
+        };
+        for (&k, l) in members.iter().zip(local) {
+            out[k] = dw * l;
+        }
+    }
+    Ok(out)
+}
