@@ -18,6 +18,8 @@ pub enum Read {
     Value(Value),
     /// Empty or a placeholder such as “—”, “/”, “无”.
     Missing,
+    /// “不涉及”: the item does not apply to this project.
+    NotApplicable,
     /// The cell cannot be read as the field's type; the message says why.
     Invalid(String),
 }
@@ -51,6 +53,24 @@ fn is_missing_token(s: &str) -> bool {
     MISSING_TOKENS.contains(&s)
 }
 
+/// Tokens meaning “this item does not apply”.
+const NOT_APPLICABLE_TOKENS: &[&str] = &["不涉及", "不适用", "无此项", "无该项任务"];
+
+fn is_not_applicable(s: &str) -> bool {
+    NOT_APPLICABLE_TOKENS.contains(&s.trim())
+}
+
+/// Why a text is not a number, in words a clerk can act on.
+fn number_problem(t: &str) -> String {
+    if ["约", "左右", "余", "多", "近", "超"].iter().any(|k| t.contains(k)) {
+        "是估计值，请填写确切数值（只填数字，不加“约”“左右”等字）".into()
+    } else if t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        "含有文字，不是有效的数值；请只填写数字，单位写在表头中".into()
+    } else {
+        "不是有效的数值，请只填写数字（可带小数点、千分位逗号或 %）".into()
+    }
+}
+
 /// Full-width digits and punctuation to ASCII; drop blanks.
 fn normalize_numeric_text(s: &str) -> String {
     s.chars()
@@ -79,16 +99,16 @@ pub fn read_number(d: &Data) -> (Read, bool) {
             if is_missing_token(&t) {
                 return (Read::Missing, false);
             }
+            if is_not_applicable(&t) {
+                return (Read::NotApplicable, false);
+            }
             let (body, pct) = match t.strip_suffix('%') {
                 Some(b) => (b, true),
                 None => (t.as_str(), false),
             };
             match body.parse::<f64>() {
                 Ok(v) if v.is_finite() => (Read::Value(Value::Number(v)), pct),
-                _ => (
-                    Read::Invalid("不是有效的数值，请只填写数字（可带小数点、千分位逗号或 %）".into()),
-                    false,
-                ),
+                _ => (Read::Invalid(number_problem(&t)), false),
             }
         }
         Data::Error(e) => (
@@ -136,6 +156,7 @@ pub fn read_bool(d: &Data) -> Read {
                 Read::Value(Value::Bool(false))
             }
             "" | "—" | "/" | "-" => Read::Missing,
+            t if is_not_applicable(t) => Read::NotApplicable,
             _ => Read::Invalid("应填写“是”或“否”".into()),
         },
         _ => Read::Invalid("应填写“是”或“否”".into()),
@@ -156,6 +177,9 @@ pub fn read_date(d: &Data) -> Read {
             let t = s.trim();
             if is_missing_token(t) {
                 return Read::Missing;
+            }
+            if is_not_applicable(t) {
+                return Read::NotApplicable;
             }
             parse_date_text(t).map_or_else(invalid, |s| Read::Value(Value::Date(s)))
         }
@@ -227,7 +251,10 @@ mod tests {
         );
         assert_eq!(num("—"), Read::Missing);
         assert_eq!(num("无"), Read::Missing);
-        assert!(matches!(num("约300"), Read::Invalid(_)));
+        assert!(matches!(num("约300"), Read::Invalid(m) if m.contains("估计值")));
+        assert_eq!(num("不涉及"), Read::NotApplicable);
+        assert_eq!(num("空"), Read::Missing);
+        assert_eq!(num("-"), Read::Missing);
     }
 
     #[test]
