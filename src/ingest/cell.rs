@@ -181,6 +181,12 @@ pub fn read_date(d: &Data) -> Read {
             if is_not_applicable(t) {
                 return Read::NotApplicable;
             }
+            // A serial number exported as text (csv saved from Excel).
+            if let Ok(serial) = t.parse::<f64>()
+                && (10_000.0..100_000.0).contains(&serial)
+            {
+                return excel_serial_to_iso(serial).map_or_else(invalid, |s| Read::Value(Value::Date(s)));
+            }
             parse_date_text(t).map_or_else(invalid, |s| Read::Value(Value::Date(s)))
         }
         _ => invalid(),

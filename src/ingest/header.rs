@@ -120,7 +120,7 @@ pub fn match_header(dict: &FieldDict, sheet: &str, text: &str) -> Option<HeaderM
         .find(|f| names(f).any(|k| k == base || parse_label(&k).0 == base))
         .map(|f| HeaderMatch {
             field: f.id.clone(),
-            unit: unit.filter(|u| f.unit.as_deref() != Some(u.as_str())),
+            unit,
         })
 }
 

@@ -107,7 +107,8 @@ pub fn find_header(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str) -> Option<
             if !h.columns.iter().flatten().any(|m| m.field == PROJECT_ID) {
                 continue;
             }
-            if best.as_ref().is_none_or(|b| h.score() > b.score()) {
+            let key = |h: &Header| (h.score(), h.height == 1);
+            if best.as_ref().is_none_or(|b| key(&h) > key(b)) {
                 best = Some(h);
             }
         }
@@ -161,9 +162,9 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
             continue;
         }
         tally.rows_read += 1;
-        if let Some(skip) = skip_reason(row) {
+        if let Some((skip, c)) = skip_reason(row) {
             tally.rows_skipped += 1;
-            log.info(ctx.at(i, first_col(row)), &first_text(row), skip.message());
+            log.info(ctx.at(i, c), &cell::raw_text(&row[c]), skip.message());
             if skip == Skip::Total {
                 check_total(ctx, row, i, &columns, &sums, log);
             }
@@ -299,6 +300,7 @@ fn column_unit(
         return plain;
     }
     let (from, source) = match &m.unit {
+        Some(u) if u == to => return plain,
         Some(u) => (u.clone(), "表头".to_string()),
         None => match captions.iter().find(|(u, _)| u != to && unit_factor(u, to).is_some()) {
             Some((u, o)) => (u.clone(), format!("{} 处的单位说明", o.cell)),
@@ -365,16 +367,25 @@ fn first_text(row: &[Data]) -> String {
     row.get(first_col(row)).map(cell::raw_text).unwrap_or_default()
 }
 
-/// Subtotal, note and sign-off rows are skipped with their reason.
-fn skip_reason(row: &[Data]) -> Option<Skip> {
+/// Subtotal, note and sign-off rows are skipped with their reason: a short
+/// text cell anywhere in the row saying 合计/总计/小计 (columns may be in any
+/// order), or a first text starting like a note or signature.
+fn skip_reason(row: &[Data]) -> Option<(Skip, usize)> {
+    for (c, d) in row.iter().enumerate() {
+        let Data::String(s) = d else { continue };
+        let t = header::normalize(s);
+        if t.chars().count() > 12 {
+            continue;
+        }
+        let has = |k: &str| t.starts_with(k) || t.ends_with(k);
+        if has("合计") || has("总计") {
+            return Some((Skip::Total, c));
+        }
+        if has("小计") {
+            return Some((Skip::Subtotal, c));
+        }
+    }
     let t = header::normalize(&first_text(row));
-    let has = |k: &str| t.starts_with(k) || t.ends_with(k);
-    if has("合计") || has("总计") {
-        return Some(Skip::Total);
-    }
-    if has("小计") {
-        return Some(Skip::Subtotal);
-    }
     const NOTES: &[&str] = &[
         "注:",
         "注",
@@ -392,7 +403,10 @@ fn skip_reason(row: &[Data]) -> Option<Skip> {
         "单位负责人",
         "制表",
     ];
-    NOTES.iter().any(|k| t.starts_with(k)).then_some(Skip::Note)
+    NOTES
+        .iter()
+        .any(|k| t.starts_with(k))
+        .then_some((Skip::Note, first_col(row)))
 }
 
 /// Tolerance of a 合计 row against the sum of the rows.
