@@ -198,10 +198,12 @@ mod tests {
     }
 
     #[test]
-    fn points_notes_and_canonical_units_are_dropped() {
-        assert_eq!(m("farmland", "新增耕地面积（亩）"), Some(("new_farmland".into(), None)));
+    fn points_and_notes_are_dropped() {
+        let mu = Some(("new_farmland".into(), Some("亩".into())));
+        assert_eq!(m("farmland", "新增耕地面积（亩）"), mu);
+        assert_eq!(m("farmland", "新增耕地面积(亩)(20分)"), mu);
         assert_eq!(
-            m("farmland", "新增耕地面积(亩)(20分)"),
+            m("farmland", "新增耕地\n面积（20分）"),
             Some(("new_farmland".into(), None))
         );
         assert_eq!(
@@ -220,7 +222,7 @@ mod tests {
         let labels = two_row_labels("耕地图斑数（个）", "整治前");
         assert_eq!(
             m("farmland", &labels[0]),
-            Some(("farmland_patches_before".into(), None))
+            Some(("farmland_patches_before".into(), Some("个".into())))
         );
         let labels = two_row_labels("耕地面积（公顷）", "整治后");
         assert_eq!(
