@@ -53,6 +53,27 @@ fn is_missing_token(s: &str) -> bool {
     MISSING_TOKENS.contains(&s)
 }
 
+/// Excel error values, also when a formula's cached result is stored as text.
+const EXCEL_ERRORS: &[&str] = &[
+    "#DIV/0!",
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+];
+
+fn excel_error(s: &str) -> Option<Read> {
+    let t = s.trim();
+    EXCEL_ERRORS
+        .contains(&t)
+        .then(|| Read::Invalid(format!("单元格为 Excel 错误值 {t}，请修正公式或直接填写数值")))
+}
+
 /// Tokens meaning “this item does not apply”.
 const NOT_APPLICABLE_TOKENS: &[&str] = &["不涉及", "不适用", "无此项", "无该项任务"];
 
@@ -95,6 +116,9 @@ pub fn read_number(d: &Data) -> (Read, bool) {
         Data::Int(i) => (Read::Value(Value::Number(*i as f64)), false),
         Data::Empty => (Read::Missing, false),
         Data::String(s) => {
+            if let Some(e) = excel_error(s) {
+                return (e, false);
+            }
             let t = normalize_numeric_text(s);
             if is_missing_token(&t) {
                 return (Read::Missing, false);
@@ -112,7 +136,7 @@ pub fn read_number(d: &Data) -> (Read, bool) {
             }
         }
         Data::Error(e) => (
-            Read::Invalid(format!("单元格为 Excel 错误值 {e}，请修正公式或填写数值")),
+            excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}"))),
             false,
         ),
         Data::Bool(_) => (Read::Invalid("是逻辑值，此列应填写数值".into()), false),
@@ -126,7 +150,9 @@ pub fn read_text(d: &Data) -> Read {
         Data::Empty => Read::Missing,
         Data::String(s) => {
             let t = s.trim();
-            if t.is_empty() {
+            if let Some(e) = excel_error(t) {
+                e
+            } else if t.is_empty() {
                 Read::Missing
             } else {
                 Read::Value(Value::Text(t.to_string()))
@@ -134,7 +160,9 @@ pub fn read_text(d: &Data) -> Read {
         }
         Data::Float(f) => Read::Value(Value::Text(format_number(*f))),
         Data::Int(i) => Read::Value(Value::Text(i.to_string())),
-        Data::Error(e) => Read::Invalid(format!("单元格为 Excel 错误值 {e}")),
+        Data::Error(e) => {
+            excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}")))
+        }
         other => Read::Value(Value::Text(raw_text(other))),
     }
 }
@@ -148,7 +176,9 @@ pub fn read_bool(d: &Data) -> Read {
         Data::Int(0) => Read::Value(Value::Bool(false)),
         Data::Float(f) if *f == 1.0 => Read::Value(Value::Bool(true)),
         Data::Float(f) if *f == 0.0 => Read::Value(Value::Bool(false)),
+        Data::Error(e) => excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid("应填写“是”或“否”".into())),
         Data::String(s) => match s.trim() {
+            t if excel_error(t).is_some() => excel_error(t).unwrap_or(Read::Missing),
             "是" | "√" | "✓" | "Y" | "y" | "YES" | "Yes" | "yes" | "有" | "TRUE" | "true" | "1" => {
                 Read::Value(Value::Bool(true))
             }
@@ -173,8 +203,12 @@ pub fn read_date(d: &Data) -> Read {
         Data::Float(f) => excel_serial_to_iso(*f).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
         Data::Int(i) => excel_serial_to_iso(*i as f64).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
         Data::DateTimeIso(s) => parse_date_text(s).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
+        Data::Error(e) => excel_error(&e.to_string()).unwrap_or_else(invalid),
         Data::String(s) => {
             let t = s.trim();
+            if let Some(e) = excel_error(t) {
+                return e;
+            }
             if is_missing_token(t) {
                 return Read::Missing;
             }

@@ -303,7 +303,7 @@ fn column_unit(
         Some(u) if u == to => return plain,
         Some(u) => (u.clone(), "表头".to_string()),
         None => match captions.iter().find(|(u, _)| u != to && unit_factor(u, to).is_some()) {
-            Some((u, o)) => (u.clone(), format!("{} 处的单位说明", o.cell)),
+            Some((u, o)) => (u.clone(), format!(" {} 处的单位说明", o.cell)),
             None => return plain,
         },
     };
