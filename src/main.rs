@@ -107,6 +107,23 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// 追溯一个项目的得分来自哪些单元格（trace a project's score to its cells）
+    Explain {
+        /// 输入文件（xlsx/xls/xlsb/ods/csv）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 项目编号（project id）
+        #[arg(long)]
+        project: String,
+        /// 只看一个指标：指标编号或名称（one indicator: id or name）
+        #[arg(long)]
+        indicator: Option<String>,
+        /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
+        #[arg(short, long, default_value = model::DEFAULT_MODEL)]
+        model: String,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// 评估模型：列出、查看、检查（scoring models: list, show, check）
     Model {
         #[command(subcommand)]
@@ -218,6 +235,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("数据质量报告：{}", out.display());
             if ds.log.has_errors() {
                 return Err(Failure::Data(anyhow::anyhow!("输入数据有错误，请按上表修改后重新提交")));
+            }
+            Ok(())
+        }
+        Command::Explain {
+            files,
+            project,
+            indicator,
+            model,
+            limits,
+        } => {
+            let sources = data(read_sources(&files))?;
+            let dict = FieldDict::bundled();
+            let fonts = usage(load_fonts(None))?;
+            let ds = pipeline::read_with(&sources, &dict, &fonts, &limits.limits());
+            let has_errors = ds.log.has_errors();
+            let run = usage(pipeline::evaluate(ds, dict, usage(Model::load(&model))?, None))?;
+            print!(
+                "{}",
+                usage(landeval::explain::explain(&run, &project, indicator.as_deref()))?
+            );
+            if has_errors {
+                eprintln!("注意：输入数据有错误，以上得分仅供核对（用 landeval validate 查看）");
+                return Err(Failure::Data(anyhow::anyhow!("输入数据有错误")));
             }
             Ok(())
         }
