@@ -8,14 +8,10 @@ use landeval::ingest::{Severity, Source};
 use std::path::PathBuf;
 
 fn messy_sources() -> Vec<Source> {
-    let dir = common::repo().join("fixtures/sample-province-messy");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("messy fixtures directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls" || e == "csv"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| Source::from_path(p).expect("readable")).collect()
+    messy_paths(&common::repo().join("fixtures/sample-province-messy"))
+        .iter()
+        .map(|p| Source::from_path(p).expect("readable"))
+        .collect()
 }
 
 #[test]
@@ -94,4 +90,35 @@ fn messy_fixtures_log_every_conversion_and_skip() {
         .find(|t| t.file == "鹤汀县.xlsx" && t.sheet == "项目台账")
         .expect("tally");
     assert_eq!((t.rows_read, t.rows_used, t.rows_skipped), (8, 5, 3));
+}
+
+#[test]
+fn validate_prints_the_tallies_and_exits_0_on_the_messy_fixtures() {
+    let dir = common::scratch("validate-messy");
+    let fixtures = common::repo().join("fixtures/sample-province-messy");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_landeval"))
+        .arg("validate")
+        .args(messy_paths(&fixtures))
+        .arg("-o")
+        .arg(dir.join("数据质量.xlsx"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("鹤汀县.xlsx / 项目台账：读取 8 行 = 导入 5 行 + 跳过 3 行"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("合计：错误 0 条，警告 0 条"), "{stdout}");
+    assert!(dir.join("数据质量.xlsx").exists());
+}
+
+fn messy_paths(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls" || e == "csv"))
+        .collect();
+    paths.sort();
+    paths
 }
