@@ -1651,17 +1651,9 @@ fn readme(projects: &[Project], sizes: &BTreeMap<String, u64>) -> String {
 
 // ------------------------------------------------------------------ main
 
-fn main() -> Result<()> {
-    let dict = FieldDict::bundled();
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join(OUT_DIR);
-    std::fs::create_dir_all(&out).with_context(|| format!("无法创建 {}", out.display()))?;
-    for entry in std::fs::read_dir(&out)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "xlsx") {
-            std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
-        }
-    }
-
+/// The 40 projects and each county's workbook rows, in county order
+/// (shared with `make_messy`, which writes the same data the way counties type it).
+fn build(dict: &FieldDict) -> Result<(Vec<Project>, Vec<CountyData>)> {
     let mut towns = Towns {
         rng: Rng::new(SEED),
         used: BTreeSet::new(),
@@ -1679,7 +1671,7 @@ fn main() -> Result<()> {
         check(p)?;
     }
 
-    let mut sizes = BTreeMap::new();
+    let mut counties = Vec::new();
     for (ci, c) in COUNTIES.iter().enumerate() {
         let mut data = WorkbookData::new();
         for p in projects.iter().filter(|p| p.county == ci) {
@@ -1699,9 +1691,36 @@ fn main() -> Result<()> {
                 }
             }
         }
-        let file = format!("{}.xlsx", c.name);
+        counties.push((c.name.to_string(), data));
+    }
+    Ok((projects, counties))
+}
+
+/// A county's name and the rows of its workbook.
+pub type CountyData = (String, WorkbookData);
+
+/// Each county's name and workbook rows.
+pub fn county_workbooks() -> Result<Vec<CountyData>> {
+    Ok(build(&FieldDict::bundled())?.1)
+}
+
+fn main() -> Result<()> {
+    let dict = FieldDict::bundled();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join(OUT_DIR);
+    std::fs::create_dir_all(&out).with_context(|| format!("无法创建 {}", out.display()))?;
+    for entry in std::fs::read_dir(&out)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "xlsx") {
+            std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
+        }
+    }
+
+    let (projects, counties) = build(&dict)?;
+    let mut sizes = BTreeMap::new();
+    for (ci, (name, data)) in counties.iter().enumerate() {
+        let file = format!("{name}.xlsx");
         let path = out.join(&file);
-        write_workbook(&path, &dict, &data)?;
+        write_workbook(&path, &dict, data)?;
         let size = std::fs::metadata(&path)?.len();
         println!(
             "{file:<12} {:>8} bytes  {} 个项目",

@@ -192,24 +192,31 @@ pub fn unit_factor(from: &str, to: &str) -> Option<f64> {
     if from == to {
         return Some(1.0);
     }
-    let base = |u: &str| -> Option<(&'static str, f64)> {
-        Some(match u {
-            "亩" => ("area", 1.0),
-            "公顷" | "hm2" | "hm²" | "ha" => ("area", 15.0),
-            "平方米" | "m2" | "m²" | "㎡" => ("area", 15.0 / 10_000.0),
-            "平方公里" | "km2" | "km²" => ("area", 1_500.0),
-            "万元" => ("money", 1.0),
-            "元" => ("money", 1e-4),
-            "千元" => ("money", 1e-1),
-            "亿元" => ("money", 1e4),
-            "%" | "％" => ("ratio", 1e-2),
-            "‰" => ("ratio", 1e-3),
-            _ => return None,
-        })
-    };
-    let (kf, ff) = base(from)?;
-    let (kt, ft) = base(to)?;
+    let (kf, ff) = unit_base(from)?;
+    let (kt, ft) = unit_base(to)?;
     (kf == kt).then_some(ff / ft)
+}
+
+/// Whether a text is a convertible unit (area, money or ratio).
+pub fn is_convertible_unit(u: &str) -> bool {
+    unit_base(u).is_some()
+}
+
+/// A convertible unit's kind and its size in the kind's base unit.
+fn unit_base(u: &str) -> Option<(&'static str, f64)> {
+    Some(match u {
+        "亩" => ("area", 1.0),
+        "公顷" | "hm2" | "hm²" | "ha" => ("area", 15.0),
+        "平方米" | "m2" | "m²" | "㎡" => ("area", 15.0 / 10_000.0),
+        "平方公里" | "km2" | "km²" => ("area", 1_500.0),
+        "万元" => ("money", 1.0),
+        "元" => ("money", 1e-4),
+        "千元" => ("money", 1e-1),
+        "亿元" => ("money", 1e4),
+        "%" | "％" => ("ratio", 1e-2),
+        "‰" => ("ratio", 1e-3),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

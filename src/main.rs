@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use landeval::fields::FieldDict;
-use landeval::ingest::Source;
+use landeval::ingest::{Limits, Source};
 use landeval::model::{self, Model};
 use landeval::pipeline;
 use landeval::report::{RenderOptions, fonts::FontSet, xlsx};
@@ -45,6 +45,30 @@ struct ScoreArgs {
     draws: Option<usize>,
 }
 
+/// Input safety limits (documented in README, section “输入限制”).
+#[derive(clap::Args, Clone)]
+struct LimitArgs {
+    /// 工作簿（xlsx/xlsb/ods）解压后总大小上限，MB（max decompressed size of a zip-based workbook）
+    #[arg(long, default_value_t = 1024)]
+    max_unzipped_mb: u64,
+    /// 每张工作表（或 csv 文件）的行数上限（max rows per sheet）
+    #[arg(long, default_value_t = 2_000_000)]
+    max_rows: usize,
+    /// 每张工作表（或 csv 文件）的列数上限（max columns per sheet）
+    #[arg(long, default_value_t = 256)]
+    max_cols: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_unzipped_bytes: self.max_unzipped_mb.saturating_mul(1024 * 1024),
+            max_rows: self.max_rows,
+            max_cols: self.max_cols,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 用内置样例数据和默认模型运行完整评估（run the whole job on the bundled sample province）
@@ -59,7 +83,7 @@ enum Command {
     },
     /// 评估委员会：评分、排名、遴选示范项目，输出报告（committee evaluation）
     Evaluate {
-        /// 输入工作簿（xlsx/xls/xlsb/ods），可多个（input workbooks）
+        /// 输入文件（xlsx/xls/xlsb/ods/csv），可多个（input workbooks and csv files）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
@@ -72,6 +96,8 @@ enum Command {
         render: RenderArgs,
         #[command(flatten)]
         score: ScoreArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// 生成标准填报模板（write the blank canonical workbook）
     Template {
@@ -89,6 +115,25 @@ enum Command {
         /// 额外字体目录（extra fonts for the coverage check）
         #[arg(long)]
         font_dir: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// 追溯一个项目的得分来自哪些单元格（trace a project's score to its cells）
+    Explain {
+        /// 输入文件（xlsx/xls/xlsb/ods/csv）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 项目编号（project id）
+        #[arg(long)]
+        project: String,
+        /// 只看一个指标：指标编号或名称（one indicator: id or name）
+        #[arg(long)]
+        indicator: Option<String>,
+        /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
+        #[arg(short, long, default_value = model::DEFAULT_MODEL)]
+        model: String,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// 评估模型：列出、查看、检查（scoring models: list, show, check）
     Model {
@@ -152,12 +197,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Demo { out, render, score } => {
             progress(quiet, "使用内置样例数据（虚构的青岚省）和默认模型 national-2025");
+            let limits = Limits::default();
             evaluate(
                 pipeline::demo_sources(),
                 model::DEFAULT_MODEL,
                 &out,
                 &render,
                 &score,
+                &limits,
                 quiet,
             )
         }
@@ -167,9 +214,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out,
             render,
             score,
+            limits,
         } => {
             let sources = data(read_sources(&files))?;
-            evaluate(sources, &model, &out, &render, &score, quiet)
+            evaluate(sources, &model, &out, &render, &score, &limits.limits(), quiet)
         }
         Command::Template { out } => {
             usage(landeval::template::write_workbook(
@@ -180,10 +228,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("已生成填报模板：{}", out.display());
             Ok(())
         }
-        Command::Validate { files, out, font_dir } => {
+        Command::Validate {
+            files,
+            out,
+            font_dir,
+            limits,
+        } => {
             let sources = data(read_sources(&files))?;
             let fonts = usage(load_fonts(font_dir.as_deref()))?;
-            let ds = pipeline::read(&sources, &FieldDict::bundled(), &fonts);
+            let ds = pipeline::read_with(&sources, &FieldDict::bundled(), &fonts, &limits.limits());
             print!("{}", pipeline::log_table(&ds.log, usize::MAX));
             for t in &ds.log.tallies {
                 println!(
@@ -195,6 +248,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
             println!("数据质量报告：{}", out.display());
             if ds.log.has_errors() {
                 return Err(Failure::Data(anyhow::anyhow!("输入数据有错误，请按上表修改后重新提交")));
+            }
+            Ok(())
+        }
+        Command::Explain {
+            files,
+            project,
+            indicator,
+            model,
+            limits,
+        } => {
+            let sources = data(read_sources(&files))?;
+            let dict = FieldDict::bundled();
+            let fonts = usage(load_fonts(None))?;
+            let ds = pipeline::read_with(&sources, &dict, &fonts, &limits.limits());
+            let has_errors = ds.log.has_errors();
+            let run = usage(pipeline::evaluate(ds, dict, usage(Model::load(&model))?, None))?;
+            print!(
+                "{}",
+                usage(landeval::explain::explain(&run, &project, indicator.as_deref()))?
+            );
+            if has_errors {
+                eprintln!("注意：输入数据有错误，以上得分仅供核对（用 landeval validate 查看）");
+                return Err(Failure::Data(anyhow::anyhow!("输入数据有错误")));
             }
             Ok(())
         }
@@ -221,6 +297,7 @@ fn evaluate(
     out: &Path,
     render: &RenderArgs,
     score: &ScoreArgs,
+    limits: &Limits,
     quiet: bool,
 ) -> Result<(), Failure> {
     let (mut model, text) = usage(Model::load_with_source(model_name))?;
@@ -242,7 +319,7 @@ fn evaluate(
     };
     let fonts = usage(load_fonts(render.font_dir.as_deref()))?;
     progress(quiet, &format!("读取 {} 个文件", sources.len()));
-    let ds = pipeline::read(&sources, &dict, &fonts);
+    let ds = pipeline::read_with(&sources, &dict, &fonts, limits);
     if ds.log.has_errors() {
         eprint!("{}", pipeline::log_table(&ds.log, 50));
         let _ = std::fs::create_dir_all(out);

@@ -45,7 +45,12 @@ impl Run {
 
 /// Read the inputs and log the text no loaded font can draw.
 pub fn read(sources: &[Source], dict: &FieldDict, fonts: &FontSet) -> Dataset {
-    let mut ds = ingest::ingest(sources, dict);
+    read_with(sources, dict, fonts, &ingest::Limits::default())
+}
+
+/// [`read`] within the given input limits.
+pub fn read_with(sources: &[Source], dict: &FieldDict, fonts: &FontSet, limits: &ingest::Limits) -> Dataset {
+    let mut ds = ingest::ingest_with(sources, dict, limits);
     check_fonts(&mut ds, fonts);
     ds
 }

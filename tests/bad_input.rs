@@ -71,7 +71,7 @@ fn malformed_workbook_is_reported_with_cells_and_exit_code_1() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
     assert!(
-        stderr.contains("坏数据.xlsx / 农用地整治 / D2") && stderr.contains("“新增耕地面积”不是有效的数值"),
+        stderr.contains("坏数据.xlsx / 农用地整治 / D2") && stderr.contains("“新增耕地面积”是估计值，请填写确切数值"),
         "stderr: {stderr}"
     );
     assert!(stderr.contains("原值：约300"), "stderr: {stderr}");

@@ -18,6 +18,8 @@ pub enum Read {
     Value(Value),
     /// Empty or a placeholder such as “—”, “/”, “无”.
     Missing,
+    /// “不涉及”: the item does not apply to this project.
+    NotApplicable,
     /// The cell cannot be read as the field's type; the message says why.
     Invalid(String),
 }
@@ -51,6 +53,45 @@ fn is_missing_token(s: &str) -> bool {
     MISSING_TOKENS.contains(&s)
 }
 
+/// Excel error values, also when a formula's cached result is stored as text.
+const EXCEL_ERRORS: &[&str] = &[
+    "#DIV/0!",
+    "#N/A",
+    "#REF!",
+    "#VALUE!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+];
+
+fn excel_error(s: &str) -> Option<Read> {
+    let t = s.trim();
+    EXCEL_ERRORS
+        .contains(&t)
+        .then(|| Read::Invalid(format!("单元格为 Excel 错误值 {t}，请修正公式或直接填写数值")))
+}
+
+/// Tokens meaning “this item does not apply”.
+const NOT_APPLICABLE_TOKENS: &[&str] = &["不涉及", "不适用", "无此项", "无该项任务"];
+
+fn is_not_applicable(s: &str) -> bool {
+    NOT_APPLICABLE_TOKENS.contains(&s.trim())
+}
+
+/// Why a text is not a number, in words a clerk can act on.
+fn number_problem(t: &str) -> String {
+    if ["约", "左右", "余", "多", "近", "超"].iter().any(|k| t.contains(k)) {
+        "是估计值，请填写确切数值（只填数字，不加“约”“左右”等字）".into()
+    } else if t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        "含有文字，不是有效的数值；请只填写数字，单位写在表头中".into()
+    } else {
+        "不是有效的数值，请只填写数字（可带小数点、千分位逗号或 %）".into()
+    }
+}
+
 /// Full-width digits and punctuation to ASCII; drop blanks.
 fn normalize_numeric_text(s: &str) -> String {
     s.chars()
@@ -75,9 +116,15 @@ pub fn read_number(d: &Data) -> (Read, bool) {
         Data::Int(i) => (Read::Value(Value::Number(*i as f64)), false),
         Data::Empty => (Read::Missing, false),
         Data::String(s) => {
+            if let Some(e) = excel_error(s) {
+                return (e, false);
+            }
             let t = normalize_numeric_text(s);
             if is_missing_token(&t) {
                 return (Read::Missing, false);
+            }
+            if is_not_applicable(&t) {
+                return (Read::NotApplicable, false);
             }
             let (body, pct) = match t.strip_suffix('%') {
                 Some(b) => (b, true),
@@ -85,14 +132,11 @@ pub fn read_number(d: &Data) -> (Read, bool) {
             };
             match body.parse::<f64>() {
                 Ok(v) if v.is_finite() => (Read::Value(Value::Number(v)), pct),
-                _ => (
-                    Read::Invalid("不是有效的数值，请只填写数字（可带小数点、千分位逗号或 %）".into()),
-                    false,
-                ),
+                _ => (Read::Invalid(number_problem(&t)), false),
             }
         }
         Data::Error(e) => (
-            Read::Invalid(format!("单元格为 Excel 错误值 {e}，请修正公式或填写数值")),
+            excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}"))),
             false,
         ),
         Data::Bool(_) => (Read::Invalid("是逻辑值，此列应填写数值".into()), false),
@@ -106,7 +150,9 @@ pub fn read_text(d: &Data) -> Read {
         Data::Empty => Read::Missing,
         Data::String(s) => {
             let t = s.trim();
-            if t.is_empty() {
+            if let Some(e) = excel_error(t) {
+                e
+            } else if t.is_empty() {
                 Read::Missing
             } else {
                 Read::Value(Value::Text(t.to_string()))
@@ -114,7 +160,9 @@ pub fn read_text(d: &Data) -> Read {
         }
         Data::Float(f) => Read::Value(Value::Text(format_number(*f))),
         Data::Int(i) => Read::Value(Value::Text(i.to_string())),
-        Data::Error(e) => Read::Invalid(format!("单元格为 Excel 错误值 {e}")),
+        Data::Error(e) => {
+            excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}")))
+        }
         other => Read::Value(Value::Text(raw_text(other))),
     }
 }
@@ -128,7 +176,9 @@ pub fn read_bool(d: &Data) -> Read {
         Data::Int(0) => Read::Value(Value::Bool(false)),
         Data::Float(f) if *f == 1.0 => Read::Value(Value::Bool(true)),
         Data::Float(f) if *f == 0.0 => Read::Value(Value::Bool(false)),
+        Data::Error(e) => excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid("应填写“是”或“否”".into())),
         Data::String(s) => match s.trim() {
+            t if excel_error(t).is_some() => excel_error(t).unwrap_or(Read::Missing),
             "是" | "√" | "✓" | "Y" | "y" | "YES" | "Yes" | "yes" | "有" | "TRUE" | "true" | "1" => {
                 Read::Value(Value::Bool(true))
             }
@@ -136,6 +186,7 @@ pub fn read_bool(d: &Data) -> Read {
                 Read::Value(Value::Bool(false))
             }
             "" | "—" | "/" | "-" => Read::Missing,
+            t if is_not_applicable(t) => Read::NotApplicable,
             _ => Read::Invalid("应填写“是”或“否”".into()),
         },
         _ => Read::Invalid("应填写“是”或“否”".into()),
@@ -152,10 +203,23 @@ pub fn read_date(d: &Data) -> Read {
         Data::Float(f) => excel_serial_to_iso(*f).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
         Data::Int(i) => excel_serial_to_iso(*i as f64).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
         Data::DateTimeIso(s) => parse_date_text(s).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
+        Data::Error(e) => excel_error(&e.to_string()).unwrap_or_else(invalid),
         Data::String(s) => {
             let t = s.trim();
+            if let Some(e) = excel_error(t) {
+                return e;
+            }
             if is_missing_token(t) {
                 return Read::Missing;
+            }
+            if is_not_applicable(t) {
+                return Read::NotApplicable;
+            }
+            // A serial number exported as text (csv saved from Excel).
+            if let Ok(serial) = t.parse::<f64>()
+                && (10_000.0..100_000.0).contains(&serial)
+            {
+                return excel_serial_to_iso(serial).map_or_else(invalid, |s| Read::Value(Value::Date(s)));
             }
             parse_date_text(t).map_or_else(invalid, |s| Read::Value(Value::Date(s)))
         }
@@ -227,7 +291,10 @@ mod tests {
         );
         assert_eq!(num("—"), Read::Missing);
         assert_eq!(num("无"), Read::Missing);
-        assert!(matches!(num("约300"), Read::Invalid(_)));
+        assert!(matches!(num("约300"), Read::Invalid(m) if m.contains("估计值")));
+        assert_eq!(num("不涉及"), Read::NotApplicable);
+        assert_eq!(num("空"), Read::Missing);
+        assert_eq!(num("-"), Read::Missing);
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! Matching header cells to dictionary fields.
+//!
+//! Labels are compared after normalisation: blanks and line breaks removed,
+//! full-width brackets made half-width, points and notes in brackets
+//! (`(20分)`, `（注：…）`) dropped, and a unit in brackets (`（公顷）`,
+//! `（单位：万元）`) split off.
 
-use crate::fields::{FieldDef, FieldDict};
+use crate::fields::{FieldDef, FieldDict, is_convertible_unit};
 
 /// A header cell recognised as a field.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,8 +21,8 @@ pub fn normalize(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
         .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
+            '（' | '〔' => '(',
+            '）' | '〕' => ')',
             '【' | '［' => '[',
             '】' | '］' => ']',
             '：' => ':',
@@ -25,20 +30,72 @@ pub fn normalize(s: &str) -> String {
         })
         .collect::<String>()
         .trim_start_matches(['*', '※', '★'])
+        .trim_end_matches(['*', '※', '★'])
         .to_string()
+}
+
+/// Units that name no conversion but are still units, not part of a name.
+const PLAIN_UNITS: &[&str] = &[
+    "个",
+    "等",
+    "件",
+    "分",
+    "倍",
+    "平方米/人",
+    "m2/人",
+    "㎡/人",
+    "人",
+    "处",
+    "宗",
+];
+
+/// Whether a bracketed text is a unit (after an optional `单位:`).
+pub fn as_unit(g: &str) -> Option<&str> {
+    let g = g.strip_prefix("单位:").unwrap_or(g);
+    (is_convertible_unit(g) || PLAIN_UNITS.contains(&g)).then_some(g)
+}
+
+/// Whether a bracketed text is a note to drop: points (`20分`, `满分10分`) or a remark.
+fn is_note(g: &str) -> bool {
+    let points = g
+        .trim_start_matches('满')
+        .trim_start_matches('分')
+        .trim_start_matches("值")
+        .strip_suffix('分')
+        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    points
+        || ["注", "说明", "备注", "选填", "必填", "如有", "没有", "不涉及"]
+            .iter()
+            .any(|k| g.starts_with(k))
+}
+
+/// A normalised label split into its name, its unit and whether notes were dropped.
+fn parse_label(n: &str) -> (String, Option<String>) {
+    let mut base = String::new();
+    let mut unit = None;
+    let mut rest = n;
+    while let Some(open) = rest.find(['(', '[']) {
+        let close_ch = if rest[open..].starts_with('(') { ')' } else { ']' };
+        let Some(len) = rest[open..].find(close_ch) else { break };
+        let inner = &rest[open + 1..open + len];
+        base.push_str(&rest[..open]);
+        if let Some(u) = as_unit(inner) {
+            unit = Some(u.to_string());
+        } else if !is_note(inner) {
+            base.push('(');
+            base.push_str(inner);
+            base.push(')');
+        }
+        rest = &rest[open + len + 1..];
+    }
+    base.push_str(rest);
+    (base, unit)
 }
 
 fn names(f: &FieldDef) -> impl Iterator<Item = String> + '_ {
     std::iter::once(f.name.as_str())
         .chain(f.aliases.iter().map(String::as_str))
         .map(normalize)
-}
-
-/// Split `面积(公顷)` into (`面积`, `公顷`).
-fn split_unit(n: &str) -> Option<(&str, &str)> {
-    let body = n.strip_suffix(')')?;
-    let open = body.rfind('(')?;
-    Some((&body[..open], &body[open + 1..]))
 }
 
 /// Recognise a header cell among the columns of `sheet`.
@@ -48,22 +105,43 @@ pub fn match_header(dict: &FieldDict, sheet: &str, text: &str) -> Option<HeaderM
         return None;
     }
     let fields = dict.sheet_fields(sheet);
-    for f in &fields {
-        if names(f).any(|k| k == n) {
-            return Some(HeaderMatch {
-                field: f.id.clone(),
-                unit: None,
-            });
-        }
+    if let Some(f) = fields.iter().find(|f| names(f).any(|k| k == n)) {
+        return Some(HeaderMatch {
+            field: f.id.clone(),
+            unit: None,
+        });
     }
-    let (base, unit) = split_unit(&n)?;
+    let (base, unit) = parse_label(&n);
+    if base.is_empty() {
+        return None;
+    }
     fields
         .iter()
-        .find(|f| names(f).any(|k| k == base))
+        .find(|f| names(f).any(|k| k == base || parse_label(&k).0 == base))
         .map(|f| HeaderMatch {
             field: f.id.clone(),
-            unit: Some(unit.to_string()),
+            unit,
         })
+}
+
+/// Candidate labels of a column under a two-row header: the parent label
+/// (carried across a horizontal merge) combined with the child label.
+pub fn two_row_labels(parent: &str, child: &str) -> Vec<String> {
+    if child.trim().is_empty() {
+        return vec![parent.to_string()];
+    }
+    if parent.trim().is_empty() {
+        return vec![child.to_string()];
+    }
+    let (p, pu) = parse_label(&normalize(parent));
+    let (c, cu) = parse_label(&normalize(child));
+    let unit = cu.or(pu).map(|u| format!("({u})")).unwrap_or_default();
+    vec![
+        format!("{c}{p}{unit}"),
+        format!("{p}{c}{unit}"),
+        format!("{p}({c}){unit}"),
+        format!("{c}{unit}"),
+    ]
 }
 
 /// Recognise a worksheet name as a dictionary sheet (exact, or containing its name).
@@ -76,20 +154,90 @@ pub fn match_sheet<'a>(dict: &'a FieldDict, name: &str) -> Option<&'a str> {
         .map(|s| s.id.as_str())
 }
 
+/// Units named in a caption line such as `填报单位：某县自然资源局  单位：公顷、万元`.
+pub fn caption_units(text: &str) -> Vec<String> {
+    let n = normalize(text);
+    let mut out = Vec::new();
+    let mut rest = n.as_str();
+    while let Some(pos) = rest.find("单位:") {
+        let after = &rest[pos + "单位:".len()..];
+        // 填报单位: names an office, not a unit.
+        if !rest[..pos].ends_with("填报") && !rest[..pos].ends_with("填表") {
+            for tok in after.split(['、', ',', '，', ';', '；', '/', '(', ')']) {
+                if let Some(u) = as_unit(tok)
+                    && is_convertible_unit(u)
+                {
+                    out.push(u.to_string());
+                } else if !tok.is_empty() && out.is_empty() {
+                    break;
+                }
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn m(sheet: &str, s: &str) -> Option<(String, Option<String>)> {
+        match_header(&FieldDict::bundled(), sheet, s).map(|m| (m.field, m.unit))
+    }
+
     #[test]
     fn headers_with_units_and_variants() {
         let d = FieldDict::bundled();
-        let m = match_header(&d, "farmland", "新增耕地面积（公顷）").unwrap();
-        assert_eq!((m.field.as_str(), m.unit.as_deref()), ("new_farmland", Some("公顷")));
-        let m = match_header(&d, "ledger", " 市（州） ").unwrap();
-        assert_eq!((m.field.as_str(), m.unit), ("city", None));
-        let m = match_header(&d, "ledger", "项目\n编号").unwrap();
-        assert_eq!(m.field, "project_id");
-        assert!(match_header(&d, "ledger", "备注").is_none());
+        let h = match_header(&d, "farmland", "新增耕地面积（公顷）").unwrap();
+        assert_eq!((h.field.as_str(), h.unit.as_deref()), ("new_farmland", Some("公顷")));
+        assert_eq!(m("ledger", " 市（州） "), Some(("city".into(), None)));
+        assert_eq!(m("ledger", "项目\n编号").unwrap().0, "project_id");
+        assert!(m("ledger", "备注").is_none());
         assert_eq!(match_sheet(&d, "3.建设用地整理"), Some("construction"));
+    }
+
+    #[test]
+    fn points_and_notes_are_dropped() {
+        let mu = Some(("new_farmland".into(), Some("亩".into())));
+        assert_eq!(m("farmland", "新增耕地面积（亩）"), mu);
+        assert_eq!(m("farmland", "新增耕地面积(亩)(20分)"), mu);
+        assert_eq!(
+            m("farmland", "新增耕地\n面积（20分）"),
+            Some(("new_farmland".into(), None))
+        );
+        assert_eq!(
+            m("farmland", "新增耕地面积【单位：公顷】（注：实测）"),
+            Some(("new_farmland".into(), Some("公顷".into())))
+        );
+        assert_eq!(m("ledger", "涉及乡镇（街道）"), Some(("townships".into(), None)));
+        assert_eq!(
+            m("farmland", "耕地面积（整治前）"),
+            Some(("farmland_before".into(), None))
+        );
+    }
+
+    #[test]
+    fn two_row_header_labels() {
+        let labels = two_row_labels("耕地图斑数（个）", "整治前");
+        assert_eq!(
+            m("farmland", &labels[0]),
+            Some(("farmland_patches_before".into(), Some("个".into())))
+        );
+        let labels = two_row_labels("耕地面积（公顷）", "整治后");
+        assert_eq!(
+            m("farmland", &labels[0]),
+            Some(("farmland_after".into(), Some("公顷".into())))
+        );
+    }
+
+    #[test]
+    fn caption_line_units() {
+        assert_eq!(
+            caption_units("填报单位：某县自然资源局    单位：公顷、元"),
+            vec!["公顷", "元"]
+        );
+        assert_eq!(caption_units("单位：亩、万元"), vec!["亩", "万元"]);
+        assert!(caption_units("填报单位：某县自然资源局").is_empty());
     }
 }

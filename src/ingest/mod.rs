@@ -6,18 +6,21 @@
 //! unreadable cell is logged with its file, sheet and cell.
 
 pub mod cell;
+pub mod csv;
 pub mod header;
+pub mod limits;
 pub mod log;
+pub mod sheet;
+pub mod source;
 
-use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, unit_factor};
+use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID};
 use anyhow::{Context, Result};
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
-use cell::{Read, Value};
+use cell::Value;
+pub use limits::Limits;
 pub use log::{Finding, Origin, QualityLog, Severity, SheetTally};
 use polars::prelude::{Column, DataFrame, NamedFrom, Series};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
 use std::path::Path;
 
 /// An input file's bytes and the name shown in messages.
@@ -53,11 +56,20 @@ pub struct Origins {
     pub cells: HashMap<(String, String), Origin>,
     /// (sheet id, project id) → the rows of a detail sheet.
     pub rows: HashMap<(String, String), Vec<Origin>>,
+    /// (project id, field id) → the unit conversion applied, e.g. `12.5 公顷 × 15 = 187.5 亩`.
+    pub conversions: HashMap<(String, String), String>,
 }
 
 impl Origins {
     pub fn cell(&self, project: &str, field: &str) -> Option<&Origin> {
         self.cells.get(&(project.to_string(), field.to_string()))
+    }
+
+    /// The unit conversion applied to a project value, if any.
+    pub fn conversion(&self, project: &str, field: &str) -> Option<&str> {
+        self.conversions
+            .get(&(project.to_string(), field.to_string()))
+            .map(String::as_str)
     }
 }
 
@@ -81,21 +93,28 @@ pub struct Dataset {
 
 /// A data row of a sheet: field → (value, origin).
 #[derive(Debug, Clone)]
-struct RawRow {
-    project: String,
-    key_origin: Origin,
-    values: BTreeMap<String, (Value, Origin)>,
+pub struct RawRow {
+    pub project: String,
+    pub key_origin: Origin,
+    pub values: BTreeMap<String, (Value, Origin)>,
+    /// Field → how its value was converted from the unit it was written in.
+    pub conversions: BTreeMap<String, String>,
 }
 
 /// Rows of all files, by sheet id, in input order.
 #[derive(Default)]
-struct Collected {
-    rows: BTreeMap<String, Vec<RawRow>>,
-    texts: Vec<(Origin, String)>,
+pub struct Collected {
+    pub rows: BTreeMap<String, Vec<RawRow>>,
+    pub texts: Vec<(Origin, String)>,
 }
 
-/// Read all sources into a dataset.
+/// Read all sources into a dataset, with the default limits.
 pub fn ingest(sources: &[Source], dict: &FieldDict) -> Dataset {
+    ingest_with(sources, dict, &Limits::default())
+}
+
+/// Read all sources into a dataset within the given limits.
+pub fn ingest_with(sources: &[Source], dict: &FieldDict, limits: &Limits) -> Dataset {
     let mut log = QualityLog::default();
     let mut collected = Collected::default();
     let mut inputs = Vec::new();
@@ -105,7 +124,7 @@ pub fn ingest(sources: &[Source], dict: &FieldDict) -> Dataset {
             sha256: hex(&Sha256::digest(&src.data)),
             bytes: src.data.len(),
         });
-        read_workbook(src, dict, &mut collected, &mut log);
+        read_workbook(src, dict, limits, &mut collected, &mut log);
     }
     assemble(collected, dict, log, inputs)
 }
@@ -114,264 +133,70 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn read_workbook(src: &Source, dict: &FieldDict, out: &mut Collected, log: &mut QualityLog) {
+fn read_workbook(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut Collected, log: &mut QualityLog) {
     let file_origin = Origin::new(&src.name, "", String::new());
-    let mut wb = match open_workbook_auto_from_rs(Cursor::new(src.data.clone())) {
-        Ok(wb) => wb,
-        Err(e) => {
-            log.error(
-                file_origin,
-                "",
-                format!("无法打开工作簿（支持 xlsx、xls、xlsb、ods）：{e}"),
-            );
-            return;
-        }
-    };
+    let wanted = |name: &str| header::match_sheet(dict, name).is_some();
+    let sheets = source::read_sheets(src, limits, &wanted, log);
     let mut seen = Vec::new();
-    for name in wb.sheet_names() {
-        let Some(sheet_id) = header::match_sheet(dict, &name) else {
-            if name != "填表说明" {
-                log.info(
-                    Origin::new(&src.name, &name, String::new()),
-                    "",
-                    "未识别的工作表，已忽略".into(),
-                );
+    let is_workbook = !sheets.iter().any(|s| s.csv);
+    for sg in &sheets {
+        let sheet_id = match header::match_sheet(dict, &sg.name) {
+            Some(id) => id,
+            None if sg.csv => match guess_sheet(dict, &sg.grid.rows) {
+                Some(id) => id,
+                None => {
+                    log.error(
+                        file_origin.clone(),
+                        "",
+                        "无法判断该 csv 文件对应哪张表：请在文件名中写明表名（如“某县-图斑明细.csv”）".into(),
+                    );
+                    continue;
+                }
+            },
+            None => {
+                if sg.name != "填表说明" {
+                    log.info(
+                        Origin::new(&src.name, &sg.name, String::new()),
+                        "",
+                        "未识别的工作表，已忽略（工作表名应为填报模板中的表名）".into(),
+                    );
+                }
+                continue;
             }
-            continue;
         };
-        match wb.worksheet_range(&name) {
-            Ok(range) => {
-                seen.push(sheet_id.to_string());
-                read_sheet(&src.name, &name, sheet_id, &range, dict, out, log);
-            }
-            Err(e) => log.error(
-                Origin::new(&src.name, &name, String::new()),
-                "",
-                format!("无法读取工作表：{e}"),
-            ),
-        }
+        seen.push(sheet_id.to_string());
+        let sheet_name = if sg.csv {
+            dict.sheet(sheet_id).map_or(sg.name.as_str(), |s| s.name.as_str())
+        } else {
+            sg.name.as_str()
+        };
+        let ctx = sheet::SheetCtx {
+            file: &src.name,
+            sheet_name,
+            sheet_id,
+            dict,
+        };
+        sheet::read_sheet(&ctx, &sg.grid.rows, out, log);
     }
-    for s in dict.sheets.iter().filter(|s| s.required && !seen.contains(&s.id)) {
-        log.warn(
-            file_origin.clone(),
-            "",
-            format!("缺少工作表“{}”，该表的指标按缺失处理", s.name),
-        );
-    }
-}
-
-/// Rows scanned for the header.
-const HEADER_SCAN_ROWS: usize = 20;
-
-fn read_sheet(
-    file: &str,
-    sheet_name: &str,
-    sheet_id: &str,
-    range: &Range<Data>,
-    dict: &FieldDict,
-    out: &mut Collected,
-    log: &mut QualityLog,
-) {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let at = |r: usize, c: usize| Origin::new(file, sheet_name, log::a1(r0 + r as u32, c0 + c as u32));
-    let rows: Vec<&[Data]> = range.rows().collect();
-    let Some((header_row, columns)) = find_header(&rows, dict, sheet_id) else {
-        if !rows.is_empty() {
-            log.error(
-                Origin::new(file, sheet_name, String::new()),
+    if is_workbook && !sheets.is_empty() {
+        for s in dict.sheets.iter().filter(|s| s.required && !seen.contains(&s.id)) {
+            log.warn(
+                file_origin.clone(),
                 "",
-                format!("未找到表头：前 {HEADER_SCAN_ROWS} 行中没有包含“项目编号”等列名的行"),
+                format!("缺少工作表“{}”，该表的指标按缺失处理", s.name),
             );
         }
-        return;
-    };
-    note_columns(rows[header_row], &columns, dict, |c| at(header_row, c), log);
-    let key_col = columns
+    }
+}
+
+/// The dictionary sheet whose header best matches a csv file's rows.
+fn guess_sheet<'a>(dict: &'a FieldDict, rows: &[Vec<calamine::Data>]) -> Option<&'a str> {
+    dict.sheets
         .iter()
-        .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
-    let mut tally = SheetTally {
-        file: file.into(),
-        sheet: sheet_name.into(),
-        ..Default::default()
-    };
-    for (i, row) in rows.iter().enumerate().skip(header_row + 1) {
-        if row
-            .iter()
-            .all(|d| matches!(d, Data::Empty) || cell::raw_text(d).trim().is_empty())
-        {
-            continue;
-        }
-        tally.rows_read += 1;
-        if let Some(reason) = skip_reason(row) {
-            tally.rows_skipped += 1;
-            log.info(at(i, 0), &first_text(row), reason);
-            continue;
-        }
-        let key_c = key_col.unwrap_or(0);
-        let project = match row.get(key_c).map(cell::read_text) {
-            Some(Read::Value(Value::Text(t))) => t,
-            _ => {
-                tally.rows_skipped += 1;
-                log.error(at(i, key_c), "", "该行有数据但缺少项目编号，整行未导入".into());
-                continue;
-            }
-        };
-        let mut values = BTreeMap::new();
-        for (c, m) in columns.iter().enumerate() {
-            let (Some(m), Some(d)) = (m, row.get(c)) else { continue };
-            if m.field == PROJECT_ID {
-                continue;
-            }
-            let field = dict.field(&m.field).expect("matched field exists");
-            let origin = at(i, c);
-            if let Data::String(s) = d {
-                out.texts.push((origin.clone(), s.clone()));
-            }
-            if let Some(v) = read_field(field, m.unit.as_deref(), d, &origin, log) {
-                values.insert(m.field.clone(), (v, origin));
-            }
-        }
-        out.texts.push((at(i, key_c), project.clone()));
-        tally.rows_used += 1;
-        out.rows.entry(sheet_id.to_string()).or_default().push(RawRow {
-            project,
-            key_origin: at(i, key_c),
-            values,
-        });
-    }
-    log.tallies.push(tally);
-}
-
-/// The header row: the one among the first rows matching most fields,
-/// which must include 项目编号.
-fn find_header(rows: &[&[Data]], dict: &FieldDict, sheet: &str) -> Option<(usize, Vec<Option<header::HeaderMatch>>)> {
-    rows.iter()
-        .take(HEADER_SCAN_ROWS)
-        .enumerate()
-        .map(|(i, row)| {
-            let m: Vec<_> = row
-                .iter()
-                .map(|d| match d {
-                    Data::String(s) => header::match_header(dict, sheet, s),
-                    _ => None,
-                })
-                .collect();
-            (i, m)
-        })
-        .filter(|(_, m)| m.iter().flatten().any(|h| h.field == PROJECT_ID))
-        .max_by_key(|(i, m)| (m.iter().flatten().count(), std::cmp::Reverse(*i)))
-}
-
-/// Log unknown columns, duplicate columns and unit conversions of a header row.
-fn note_columns(
-    row: &[Data],
-    columns: &[Option<header::HeaderMatch>],
-    dict: &FieldDict,
-    at: impl Fn(usize) -> Origin,
-    log: &mut QualityLog,
-) {
-    let mut seen: Vec<&str> = Vec::new();
-    for (c, m) in columns.iter().enumerate() {
-        let raw = row.get(c).map(cell::raw_text).unwrap_or_default();
-        match m {
-            None if !raw.trim().is_empty() => log.info(at(c), &raw, "未识别的列，已忽略".into()),
-            None => {}
-            Some(m) => {
-                if seen.contains(&m.field.as_str()) {
-                    log.error(at(c), &raw, "该列与前面的列对应同一字段，请删除重复列".into());
-                }
-                seen.push(&m.field);
-                let f = dict.field(&m.field).expect("matched field exists");
-                if let (Some(from), Some(to)) = (m.unit.as_deref(), f.unit.as_deref())
-                    && from != to
-                {
-                    match unit_factor(from, to) {
-                        Some(k) => log.info(
-                            at(c),
-                            &raw,
-                            format!("单位换算：{from} → {to}（×{}）", cell::format_number(k)),
-                        ),
-                        None => log.warn(at(c), &raw, format!("表头单位“{from}”无法换算为“{to}”，按“{to}”读取")),
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn first_text(row: &[Data]) -> String {
-    row.iter()
-        .map(cell::raw_text)
-        .find(|t| !t.trim().is_empty())
-        .unwrap_or_default()
-}
-
-/// Subtotal, note and sign-off rows are skipped with their reason.
-fn skip_reason(row: &[Data]) -> Option<String> {
-    let t = header::normalize(&first_text(row));
-    if ["合计", "小计", "总计"]
-        .iter()
-        .any(|k| t.starts_with(k) || t.ends_with(k))
-    {
-        return Some(format!("“{t}”为汇总行，不参与计算"));
-    }
-    if ["注:", "注", "说明", "填表人", "审核人", "填报日期", "日期:"]
-        .iter()
-        .any(|k| t.starts_with(k))
-    {
-        return Some("说明或签字行，不参与计算".into());
-    }
-    None
-}
-
-/// Read one cell as its field's type, converting units; logs problems.
-fn read_field(
-    f: &FieldDef,
-    header_unit: Option<&str>,
-    d: &Data,
-    origin: &Origin,
-    log: &mut QualityLog,
-) -> Option<Value> {
-    let raw = cell::raw_text(d);
-    let read = match f.kind {
-        FieldType::Number => {
-            let (r, pct) = cell::read_number(d);
-            match r {
-                Read::Value(Value::Number(x)) => Read::Value(Value::Number(to_canonical(f, header_unit, x, pct))),
-                other => other,
-            }
-        }
-        FieldType::Text | FieldType::List => cell::read_text(d),
-        FieldType::Bool => cell::read_bool(d),
-        FieldType::Date => cell::read_date(d),
-        FieldType::Enum => match cell::read_text(d) {
-            Read::Value(Value::Text(t)) if !f.values.contains(&t) => {
-                Read::Invalid(format!("“{t}”不是可选值，应为：{}", f.values.join("、")))
-            }
-            other => other,
-        },
-    };
-    match read {
-        Read::Value(v) => Some(v),
-        Read::Missing => None,
-        Read::Invalid(why) => {
-            log.error(origin.clone(), &raw, format!("“{}”{}", f.name, why));
-            None
-        }
-    }
-}
-
-/// Convert to the field's canonical unit; percent fields become fractions.
-fn to_canonical(f: &FieldDef, header_unit: Option<&str>, x: f64, had_pct_sign: bool) -> f64 {
-    if f.is_percent() {
-        let k = header_unit.and_then(|u| unit_factor(u, "%")).unwrap_or(1.0);
-        return x * k / 100.0;
-    }
-    let x = if had_pct_sign { x / 100.0 } else { x };
-    match (header_unit, f.unit.as_deref()) {
-        (Some(from), Some(to)) => x * unit_factor(from, to).unwrap_or(1.0),
-        _ => x,
-    }
+        .filter_map(|s| sheet::find_header(rows, dict, &s.id).map(|h| (h.score(), s.id.as_str())))
+        .filter(|(score, _)| *score >= 2)
+        .max_by_key(|(score, _)| *score)
+        .map(|(_, id)| id)
 }
 
 /// Join sheets into frames: ledger rows define the projects.
@@ -445,6 +270,11 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
             for (field, (v, o)) in &row.values {
                 project_values.insert(field.clone(), v.clone());
                 origins.cells.insert((row.project.clone(), field.clone()), o.clone());
+            }
+            for (field, note) in &row.conversions {
+                origins
+                    .conversions
+                    .insert((row.project.clone(), field.clone()), note.clone());
             }
         }
         if sheet.per_project && sheet.required && sheet.id != "ledger" {

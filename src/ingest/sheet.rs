@@ -1,0 +1,516 @@
+//! Reading one sheet: find its header (title rows above it, one or two
+//! header rows), map columns to fields and units, then read each data row,
+//! skipping and reporting subtotal, note and sign-off rows.
+
+use super::cell::{self, Read, Value};
+use super::header::{self, HeaderMatch};
+use super::log::{self, Origin, QualityLog, SheetTally};
+use super::{Collected, RawRow};
+use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, unit_factor};
+use calamine::Data;
+use std::collections::BTreeMap;
+
+/// Rows scanned for the header.
+pub const HEADER_SCAN_ROWS: usize = 20;
+
+/// A recognised column: its field and the conversion into the field's unit.
+#[derive(Debug, Clone)]
+struct Column {
+    field: String,
+    /// Unit the column is written in, when it differs from the field's.
+    unit: Option<String>,
+    /// Factor to the field's canonical unit (1 when none).
+    factor: f64,
+}
+
+/// The header found on a sheet.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// First row of the header (0-based, absolute).
+    pub row: usize,
+    /// 1 or 2 rows.
+    pub height: usize,
+    pub columns: Vec<Option<HeaderMatch>>,
+    /// The label of each column as written (two-row labels joined by “/”).
+    pub labels: Vec<String>,
+}
+
+impl Header {
+    /// Number of distinct fields recognised.
+    pub fn score(&self) -> usize {
+        let mut ids: Vec<&str> = self.columns.iter().flatten().map(|m| m.field.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+}
+
+fn text_of(d: Option<&Data>) -> String {
+    match d {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Header candidates starting at row `i`: one row, or two rows with the
+/// upper labels carried across horizontally merged (empty) cells.
+fn header_at(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str, i: usize, two: bool) -> Header {
+    let top = &rows[i];
+    let empty = Vec::new();
+    let below = if two { rows.get(i + 1).unwrap_or(&empty) } else { &empty };
+    let width = top.len().max(below.len());
+    let mut columns = Vec::with_capacity(width);
+    let mut labels = Vec::with_capacity(width);
+    let mut parent = String::new();
+    for c in 0..width {
+        let t = text_of(top.get(c));
+        let b = text_of(below.get(c));
+        if !t.trim().is_empty() {
+            parent = t.clone();
+        } else if b.trim().is_empty() {
+            parent.clear();
+        }
+        if !two {
+            columns.push(header::match_header(dict, sheet, &t));
+            labels.push(t);
+            continue;
+        }
+        let p = if t.trim().is_empty() { parent.clone() } else { t.clone() };
+        let m = header::two_row_labels(&p, &b)
+            .iter()
+            .find_map(|l| header::match_header(dict, sheet, l));
+        columns.push(m);
+        labels.push(match (p.trim().is_empty(), b.trim().is_empty()) {
+            (false, false) => format!("{p}/{b}"),
+            (true, _) => b,
+            (false, true) => p,
+        });
+    }
+    Header {
+        row: i,
+        height: if two { 2 } else { 1 },
+        columns,
+        labels,
+    }
+}
+
+/// The header: among the first rows, the one (or pair) matching most
+/// fields, which must include 项目编号. One row wins ties.
+pub fn find_header(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str) -> Option<Header> {
+    let mut best: Option<Header> = None;
+    for i in 0..rows.len().min(HEADER_SCAN_ROWS) {
+        for two in [false, true] {
+            if two && i + 1 >= rows.len() {
+                continue;
+            }
+            let h = header_at(rows, dict, sheet, i, two);
+            if !h.columns.iter().flatten().any(|m| m.field == PROJECT_ID) {
+                continue;
+            }
+            let key = |h: &Header| (h.score(), h.height == 1);
+            if best.as_ref().is_none_or(|b| key(&h) > key(b)) {
+                best = Some(h);
+            }
+        }
+    }
+    best
+}
+
+/// Context of the sheet being read.
+pub struct SheetCtx<'a> {
+    pub file: &'a str,
+    pub sheet_name: &'a str,
+    pub sheet_id: &'a str,
+    pub dict: &'a FieldDict,
+}
+
+impl SheetCtx<'_> {
+    fn at(&self, r: usize, c: usize) -> Origin {
+        Origin::new(self.file, self.sheet_name, log::a1(r as u32, c as u32))
+    }
+}
+
+/// Read one sheet's rows into `out`.
+pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: &mut QualityLog) {
+    let Some(header) = find_header(rows, ctx.dict, ctx.sheet_id) else {
+        if rows.iter().any(|r| !r.is_empty()) {
+            log.error(
+                Origin::new(ctx.file, ctx.sheet_name, String::new()),
+                "",
+                format!("未找到表头：前 {HEADER_SCAN_ROWS} 行中没有包含“项目编号”列的表头行，请检查列名"),
+            );
+        }
+        return;
+    };
+    let captions = caption_lines(ctx, rows, header.row);
+    let columns = resolve_columns(ctx, &header, &captions, log);
+    let key_col = columns
+        .iter()
+        .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
+    let mut tally = SheetTally {
+        file: ctx.file.into(),
+        sheet: ctx.sheet_name.into(),
+        ..Default::default()
+    };
+    let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
+    let first_data = header.row + header.height;
+    for (i, row) in rows.iter().enumerate().skip(first_data) {
+        if row
+            .iter()
+            .all(|d| matches!(d, Data::Empty) || cell::raw_text(d).trim().is_empty())
+        {
+            continue;
+        }
+        tally.rows_read += 1;
+        if let Some((skip, c)) = skip_reason(row) {
+            tally.rows_skipped += 1;
+            log.info(ctx.at(i, c), &cell::raw_text(&row[c]), skip.message());
+            if skip == Skip::Total {
+                check_total(ctx, row, i, &columns, &sums, log);
+            }
+            continue;
+        }
+        let key_c = key_col.unwrap_or(0);
+        let project = match row.get(key_c).map(cell::read_text) {
+            Some(Read::Value(Value::Text(t))) => t,
+            _ => {
+                tally.rows_skipped += 1;
+                log.error(
+                    ctx.at(i, key_c),
+                    "",
+                    "该行有数据但缺少项目编号，整行未导入；请补填项目编号".into(),
+                );
+                continue;
+            }
+        };
+        let mut values = BTreeMap::new();
+        let mut conversions = BTreeMap::new();
+        for (c, m) in columns.iter().enumerate() {
+            let (Some(m), Some(d)) = (m, row.get(c)) else { continue };
+            if m.field == PROJECT_ID || matches!(d, Data::Empty) {
+                continue;
+            }
+            let Some(field) = ctx.dict.field(&m.field) else {
+                continue;
+            };
+            let origin = ctx.at(i, c);
+            if let Data::String(s) = d {
+                out.texts.push((origin.clone(), s.clone()));
+            }
+            if let Some(v) = read_field(field, m, d, &origin, log) {
+                if let Value::Number(x) = v {
+                    *sums.entry(c).or_default() += x;
+                    if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
+                        let shown = if field.is_percent() { x * 100.0 } else { x };
+                        conversions.insert(
+                            m.field.clone(),
+                            format!(
+                                "{} {from} × {} = {} {to}",
+                                cell::raw_text(d),
+                                cell::format_number(m.factor),
+                                cell::format_number(round6(shown))
+                            ),
+                        );
+                    }
+                }
+                values.insert(m.field.clone(), (v, origin));
+            }
+        }
+        out.texts.push((ctx.at(i, key_c), project.clone()));
+        tally.rows_used += 1;
+        out.rows.entry(ctx.sheet_id.to_string()).or_default().push(RawRow {
+            project,
+            key_origin: ctx.at(i, key_c),
+            values,
+            conversions,
+        });
+    }
+    log.tallies.push(tally);
+}
+
+/// Caption lines above the header naming units, with their cells.
+fn caption_lines(ctx: &SheetCtx, rows: &[Vec<Data>], header_row: usize) -> Vec<(String, Origin)> {
+    let mut out = Vec::new();
+    for (r, row) in rows.iter().enumerate().take(header_row) {
+        for (c, d) in row.iter().enumerate() {
+            if let Data::String(s) = d {
+                for u in header::caption_units(s) {
+                    out.push((u, ctx.at(r, c)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Columns with their units: the header's unit, else a caption unit of the
+/// same kind as the field's; conversions, unknown and duplicate columns logged.
+fn resolve_columns(
+    ctx: &SheetCtx,
+    header: &Header,
+    captions: &[(String, Origin)],
+    log: &mut QualityLog,
+) -> Vec<Option<Column>> {
+    let mut seen: Vec<&str> = Vec::new();
+    let at = |c: usize| ctx.at(header.row + header.height - 1, c);
+    let mut out = Vec::new();
+    for (c, m) in header.columns.iter().enumerate() {
+        let raw = header.labels.get(c).cloned().unwrap_or_default();
+        let Some(m) = m else {
+            if !raw.trim().is_empty() {
+                log.info(
+                    at(c),
+                    &raw,
+                    "未识别的列，已忽略（如需导入，请改用填报模板中的列名）".into(),
+                );
+            }
+            out.push(None);
+            continue;
+        };
+        if seen.contains(&m.field.as_str()) {
+            log.error(at(c), &raw, "该列与前面的列对应同一字段，请删除重复列".into());
+            out.push(None);
+            continue;
+        }
+        seen.push(&m.field);
+        let Some(f) = ctx.dict.field(&m.field) else {
+            out.push(None);
+            continue;
+        };
+        out.push(Some(column_unit(f, m, &raw, captions, at(c), log)));
+    }
+    out
+}
+
+fn column_unit(
+    f: &FieldDef,
+    m: &HeaderMatch,
+    raw: &str,
+    captions: &[(String, Origin)],
+    at: Origin,
+    log: &mut QualityLog,
+) -> Column {
+    let plain = Column {
+        field: m.field.clone(),
+        unit: None,
+        factor: 1.0,
+    };
+    let Some(to) = f.unit.as_deref() else { return plain };
+    if f.kind != FieldType::Number {
+        return plain;
+    }
+    let (from, source) = match &m.unit {
+        Some(u) if u == to => return plain,
+        Some(u) => (u.clone(), "表头".to_string()),
+        None => match captions.iter().find(|(u, _)| u != to && unit_factor(u, to).is_some()) {
+            Some((u, o)) => (u.clone(), format!(" {} 处的单位说明", o.cell)),
+            None => return plain,
+        },
+    };
+    match unit_factor(&from, to) {
+        Some(k) if from != to => {
+            log.info(
+                at,
+                raw,
+                format!(
+                    "单位换算：“{}”按{source}以“{from}”填写，已换算为“{to}”（×{}）",
+                    f.name,
+                    cell::format_number(k)
+                ),
+            );
+            Column {
+                field: m.field.clone(),
+                unit: Some(from),
+                factor: k,
+            }
+        }
+        Some(_) => plain,
+        None => {
+            log.warn(
+                at,
+                raw,
+                format!("表头单位“{from}”无法换算为“{to}”，按“{to}”读取；请核对该列数值的单位"),
+            );
+            plain
+        }
+    }
+}
+
+/// Why a row is skipped.
+#[derive(Debug, Clone, PartialEq)]
+enum Skip {
+    /// 合计 / 总计: checked against the sum of the rows.
+    Total,
+    /// 小计.
+    Subtotal,
+    /// 注：…, 填表人：…, 审核人：…, 日期.
+    Note,
+}
+
+impl Skip {
+    fn message(&self) -> String {
+        match self {
+            Skip::Total => "合计行，不作为项目数据导入（已与各行之和核对）".into(),
+            Skip::Subtotal => "小计行，不作为项目数据导入".into(),
+            Skip::Note => "说明或签字行，不作为项目数据导入".into(),
+        }
+    }
+}
+
+fn first_col(row: &[Data]) -> usize {
+    row.iter()
+        .position(|d| !cell::raw_text(d).trim().is_empty())
+        .unwrap_or(0)
+}
+
+fn first_text(row: &[Data]) -> String {
+    row.get(first_col(row)).map(cell::raw_text).unwrap_or_default()
+}
+
+/// Subtotal, note and sign-off rows are skipped with their reason: a short
+/// text cell anywhere in the row saying 合计/总计/小计 (columns may be in any
+/// order), or a first text starting like a note or signature.
+fn skip_reason(row: &[Data]) -> Option<(Skip, usize)> {
+    for (c, d) in row.iter().enumerate() {
+        let Data::String(s) = d else { continue };
+        let t = header::normalize(s);
+        if t.chars().count() > 12 {
+            continue;
+        }
+        let has = |k: &str| t.starts_with(k) || t.ends_with(k);
+        if has("合计") || has("总计") {
+            return Some((Skip::Total, c));
+        }
+        if has("小计") {
+            return Some((Skip::Subtotal, c));
+        }
+    }
+    let t = header::normalize(&first_text(row));
+    const NOTES: &[&str] = &[
+        "注:",
+        "注",
+        "说明",
+        "备注:",
+        "填表人",
+        "填报人",
+        "审核人",
+        "负责人",
+        "联系人",
+        "联系电话",
+        "填报日期",
+        "填表日期",
+        "日期",
+        "单位负责人",
+        "制表",
+    ];
+    NOTES
+        .iter()
+        .any(|k| t.starts_with(k))
+        .then_some((Skip::Note, first_col(row)))
+}
+
+/// Tolerance of a 合计 row against the sum of the rows.
+const TOTAL_TOLERANCE: f64 = 0.005;
+
+/// Compare a 合计 row's numbers with the sums of the rows read so far.
+fn check_total(
+    ctx: &SheetCtx,
+    row: &[Data],
+    i: usize,
+    columns: &[Option<Column>],
+    sums: &BTreeMap<usize, f64>,
+    log: &mut QualityLog,
+) {
+    for (c, col) in columns.iter().enumerate() {
+        let (Some(col), Some(d)) = (col, row.get(c)) else {
+            continue;
+        };
+        let Some(f) = ctx.dict.field(&col.field) else { continue };
+        let additive = f.kind == FieldType::Number
+            && f.unit.as_deref().is_some_and(|u| {
+                unit_factor(u, "亩").is_some() || unit_factor(u, "万元").is_some() || u == "个" || u == "件"
+            });
+        if !additive {
+            continue;
+        }
+        let (Read::Value(Value::Number(x)), _) = cell::read_number(d) else {
+            continue;
+        };
+        let total = convert(x, col.factor);
+        let sum = sums.get(&c).copied().unwrap_or(0.0);
+        let diff = (total - sum).abs();
+        if diff > TOTAL_TOLERANCE * total.abs().max(sum.abs()) && diff > 1e-9 {
+            let unit = f.unit.as_deref().unwrap_or("");
+            log.warn(
+                ctx.at(i, c),
+                &cell::raw_text(d),
+                format!(
+                    "合计行的“{}”为 {}{unit}，与各行之和 {}{unit} 相差 {:.1}%（超过 0.5%），请核对各行数据或合计数",
+                    f.name,
+                    cell::format_number(round6(total)),
+                    cell::format_number(round6(sum)),
+                    diff / total.abs().max(sum.abs()) * 100.0
+                ),
+            );
+        }
+    }
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Apply a unit factor; converted values are rounded to 6 decimals so that
+/// a value written in another unit reads back exactly (e.g. 亩 → 公顷 → 亩).
+pub fn convert(x: f64, factor: f64) -> f64 {
+    if factor == 1.0 { x } else { round6(x * factor) }
+}
+
+/// Read one cell as its field's type, converting units; logs problems.
+fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut QualityLog) -> Option<Value> {
+    let raw = cell::raw_text(d);
+    let read = match f.kind {
+        FieldType::Number => {
+            let (r, pct) = cell::read_number(d);
+            match r {
+                Read::Value(Value::Number(x)) => Read::Value(Value::Number(to_canonical(f, col, x, pct))),
+                other => other,
+            }
+        }
+        FieldType::Text | FieldType::List => cell::read_text(d),
+        FieldType::Bool => cell::read_bool(d),
+        FieldType::Date => cell::read_date(d),
+        FieldType::Enum => match cell::read_text(d) {
+            Read::Value(Value::Text(t)) if !f.values.contains(&t) => {
+                Read::Invalid(format!("“{t}”不是可选值，应为：{}", f.values.join("、")))
+            }
+            other => other,
+        },
+    };
+    match read {
+        Read::Value(v) => Some(v),
+        Read::Missing => None,
+        Read::NotApplicable => {
+            log.info(
+                origin.clone(),
+                &raw,
+                format!("“{}”填写“不涉及”，按不适用处理（不计为 0）", f.name),
+            );
+            None
+        }
+        Read::Invalid(why) => {
+            log.error(origin.clone(), &raw, format!("“{}”{}", f.name, why));
+            None
+        }
+    }
+}
+
+/// Convert to the field's canonical unit; percent fields become fractions.
+fn to_canonical(f: &FieldDef, col: &Column, x: f64, had_pct_sign: bool) -> f64 {
+    if f.is_percent() {
+        // A ‰ column converts to %, then every percent field is stored as a fraction.
+        return convert(x, col.factor) / 100.0;
+    }
+    let x = if had_pct_sign { x / 100.0 } else { x };
+    convert(x, col.factor)
+}

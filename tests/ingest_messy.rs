@@ -1,0 +1,124 @@
+//! The messy copy of the sample province (fixtures/sample-province-messy/,
+//! written by `examples/make_messy.rs`) reads to exactly the same data and
+//! scores as the clean fixtures.
+
+mod common;
+
+use landeval::ingest::{Severity, Source};
+use std::path::PathBuf;
+
+fn messy_sources() -> Vec<Source> {
+    messy_paths(&common::repo().join("fixtures/sample-province-messy"))
+        .iter()
+        .map(|p| Source::from_path(p).expect("readable"))
+        .collect()
+}
+
+#[test]
+fn messy_fixtures_give_the_same_scores_and_ranking() {
+    let clean = common::evaluate(&common::fixture_sources(), "national-2025");
+    let messy = common::evaluate(&messy_sources(), "national-2025");
+    let errors: Vec<String> = messy
+        .dataset
+        .log
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| format!("{} {}：{}（{}）", f.severity.label(), f.origin, f.message, f.raw))
+        .collect();
+    assert!(errors.is_empty(), "messy fixtures: {errors:#?}");
+
+    // Same data, project by project and column by column (row order aside).
+    let key = |run: &landeval::pipeline::Run| {
+        run.dataset
+            .projects
+            .sort(["project_id"], Default::default())
+            .expect("sort")
+    };
+    let (a, b) = (key(&clean), key(&messy));
+    for col in a.columns() {
+        let other = b.column(col.name()).expect("same columns");
+        assert!(
+            col.as_materialized_series()
+                .equals_missing(other.as_materialized_series()),
+            "column {} differs:\n{col:?}\n{other:?}",
+            col.name()
+        );
+    }
+    assert_eq!(clean.dataset.funds.height(), messy.dataset.funds.height());
+    assert_eq!(clean.dataset.patches.height(), messy.dataset.patches.height());
+    assert_eq!(clean.dataset.landuse.height(), messy.dataset.landuse.height());
+
+    let mut cp: Vec<_> = clean.eval.projects.iter().collect();
+    let mut mp: Vec<_> = messy.eval.projects.iter().collect();
+    cp.sort_by(|x, y| x.id.cmp(&y.id));
+    mp.sort_by(|x, y| x.id.cmp(&y.id));
+    assert_eq!(cp.len(), 40);
+    assert_eq!(cp.len(), mp.len());
+    for (c, m) in cp.iter().zip(&mp) {
+        assert_eq!(c.id, m.id);
+        assert_eq!(c.total, m.total, "{} total", c.id);
+        assert_eq!(c.rank, m.rank, "{} rank", c.id);
+        assert_eq!(c.grade, m.grade, "{} grade", c.id);
+        assert_eq!(c.vetoed, m.vetoed, "{} veto", c.id);
+        assert_eq!(c.selected, m.selected, "{} selected", c.id);
+        for (ci, mi) in c.indicators.iter().zip(&m.indicators) {
+            assert_eq!((ci.raw, ci.earned), (mi.raw, mi.earned), "{} {}", c.id, ci.id);
+        }
+    }
+}
+
+#[test]
+fn messy_fixtures_log_every_conversion_and_skip() {
+    let ds = common::evaluate(&messy_sources(), "national-2025").dataset;
+    let log = &ds.log;
+    let has = |s: &str| log.findings.iter().any(|f| f.message.contains(s));
+    assert!(has("已换算为“亩”（×15）"), "公顷 columns are converted");
+    assert!(has("已换算为“万元”（×0.0001）"), "元 columns are converted");
+    assert!(has("按 GBK/GB18030 编码读取"));
+    assert!(has("合计行，不作为项目数据导入"));
+    assert!(has("小计行，不作为项目数据导入"));
+    assert!(has("说明或签字行"));
+    assert!(has("未识别的列，已忽略"));
+    for t in &log.tallies {
+        assert_eq!(t.rows_read, t.rows_used + t.rows_skipped, "{} / {}", t.file, t.sheet);
+    }
+    // 鹤汀县 项目台账: 5 projects + 合计 + 注 + 签字 = 8 rows read, 3 skipped.
+    let t = log
+        .tallies
+        .iter()
+        .find(|t| t.file == "鹤汀县.xlsx" && t.sheet == "项目台账")
+        .expect("tally");
+    assert_eq!((t.rows_read, t.rows_used, t.rows_skipped), (8, 5, 3));
+}
+
+#[test]
+fn validate_prints_the_tallies_and_exits_0_on_the_messy_fixtures() {
+    let dir = common::scratch("validate-messy");
+    let fixtures = common::repo().join("fixtures/sample-province-messy");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_landeval"))
+        .arg("validate")
+        .args(messy_paths(&fixtures))
+        .arg("-o")
+        .arg(dir.join("数据质量.xlsx"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("鹤汀县.xlsx / 项目台账：读取 8 行 = 导入 5 行 + 跳过 3 行"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("合计：错误 0 条，警告 0 条"), "{stdout}");
+    assert!(dir.join("数据质量.xlsx").exists());
+}
+
+fn messy_paths(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xls" || e == "csv"))
+        .collect();
+    paths.sort();
+    paths
+}
