@@ -528,15 +528,20 @@ pub fn committee(input: &ReportInput) -> Ctx {
         ranking: ranking(projects),
         cards: projects.iter().map(|p| card(input, p)).collect(),
         quality: quality(input),
-        stamp: Stamp {
-            model: format!("{} 版本 {}", input.model.model.id, input.model.model.version),
-            tool: format!("landeval {}", env!("CARGO_PKG_VERSION")),
-            inputs: input
-                .dataset
-                .inputs
-                .iter()
-                .map(|i| [i.name.clone(), i.sha256.clone(), format!("{} 字节", i.bytes)])
-                .collect(),
-        },
+        stamp: stamp(input),
+    }
+}
+
+/// The reproducibility stamp: model, tool version, SHA-256 of every input.
+pub fn stamp(input: &ReportInput) -> Stamp {
+    Stamp {
+        model: format!("{} 版本 {}", input.model.model.id, input.model.model.version),
+        tool: format!("landeval {}", env!("CARGO_PKG_VERSION")),
+        inputs: input
+            .dataset
+            .inputs
+            .iter()
+            .map(|i| [i.name.clone(), i.sha256.clone(), format!("{} 字节", i.bytes)])
+            .collect(),
     }
 }

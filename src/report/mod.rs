@@ -2,12 +2,19 @@
 //!
 //! Report code formats and lays out; it never computes a score.
 
+pub mod assess;
+pub mod bulletin;
 pub mod charts;
+pub mod cohort;
 pub mod context;
 pub mod fonts;
+pub mod html;
+pub mod self_assess;
 pub mod templates;
+pub mod values;
 mod world;
 pub mod xlsx;
+pub mod xlsx_more;
 
 use crate::fields::FieldDict;
 use crate::ingest::{Dataset, QualityLog};
@@ -30,6 +37,8 @@ pub struct ReportInput<'a> {
     pub log: &'a QualityLog,
     /// Document date `[year, month, day]`, fixed from `--date` or the data.
     pub date: [i32; 3],
+    /// Project-level field table (ingest + metrics), one row per project.
+    pub fields: &'a polars::prelude::DataFrame,
 }
 
 /// Options of the rendering step.
@@ -78,6 +87,122 @@ pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) ->
         pdf,
         xlsx: xlsx_path,
         json,
+        pages,
+    })
+}
+
+/// Files written by a self-assessment or bulletin run.
+#[derive(Debug, Clone, Serialize)]
+pub struct WrittenSet {
+    pub pdf: PathBuf,
+    pub xlsx: PathBuf,
+    pub json: PathBuf,
+    /// The bulletin's web page.
+    pub html: Option<PathBuf>,
+    pub pages: usize,
+}
+
+fn fonts_of(opts: &RenderOptions) -> Result<FontSet> {
+    match &opts.fonts {
+        Some(f) => Ok(f.clone()),
+        None => Ok(FontSet::load(None)?),
+    }
+}
+
+fn render(opts: &RenderOptions, name: &str, ctx: &impl Serialize) -> Result<String> {
+    let env = templates::environment(opts.templates.as_deref())?;
+    env.get_template(name)?
+        .render(minijinja::Value::from(minijinja::value::Serde(ctx)))
+        .with_context(|| format!("渲染模板 {name} 失败"))
+}
+
+fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+}
+
+/// Write `自评报告.pdf`, `自评结果.xlsx` and `自评结果.json` for one project.
+pub fn write_self_assessment(
+    dir: &Path,
+    input: &ReportInput,
+    project: &str,
+    cohort: Option<&cohort::Cohort>,
+    opts: &RenderOptions,
+) -> Result<WrittenSet> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
+    let p = self_assess::find(input, project)?;
+    let ctx = self_assess::context(input, p, cohort);
+    let markup = render(opts, "self-assessment.typ.j2", &ctx)?;
+    let mut series = vec![(
+        "本项目".to_string(),
+        p.dimensions
+            .iter()
+            .map(|d| d.earned / d.points.max(1e-9))
+            .collect::<Vec<f64>>(),
+    )];
+    if let Some(c) = cohort {
+        series.push((
+            "同批平均".to_string(),
+            p.dimensions
+                .iter()
+                .map(|d| c.dimension_mean.get(&d.id).copied().unwrap_or(0.0) / d.points.max(1e-9))
+                .collect(),
+        ));
+    }
+    let axes: Vec<String> = ctx.dims.iter().map(|d| d[0].clone()).collect();
+    let radar = charts::radar(&axes, &series)?;
+    let bars: Vec<(String, f64)> = ctx
+        .obstacles
+        .iter()
+        .zip(assess::obstacles(p))
+        .map(|(o, x)| (o[2].clone(), x.degree * 100.0))
+        .collect();
+    let obstacles = charts::hbars(&bars, "%")?;
+    let (pdf_bytes, pages) = compile_pdf(
+        markup,
+        vec![
+            ("/charts/radar.svg".into(), radar.into_bytes()),
+            ("/charts/obstacles.svg".into(), obstacles.into_bytes()),
+        ],
+        &fonts_of(opts)?,
+        input.date,
+    )?;
+    let pdf = dir.join("自评报告.pdf");
+    write_file(&pdf, pdf_bytes)?;
+    let xlsx_path = dir.join("自评结果.xlsx");
+    xlsx_more::self_assessment(&xlsx_path, input, p, &ctx)?;
+    let json = dir.join("自评结果.json");
+    write_file(
+        &json,
+        serde_json::to_string_pretty(&self_assess::numbers(input, p, cohort))?,
+    )?;
+    Ok(WrittenSet {
+        pdf,
+        xlsx: xlsx_path,
+        json,
+        html: None,
+        pages,
+    })
+}
+
+/// Write `通报.pdf`, `通报.html`, `通报附件.xlsx` and `通报.json`.
+pub fn write_bulletin(dir: &Path, input: &ReportInput, issuer: &str, opts: &RenderOptions) -> Result<WrittenSet> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
+    let ctx = bulletin::context(input, issuer);
+    let markup = render(opts, "bulletin.typ.j2", &ctx)?;
+    let (pdf_bytes, pages) = compile_pdf(markup, vec![], &fonts_of(opts)?, input.date)?;
+    let pdf = dir.join("通报.pdf");
+    write_file(&pdf, pdf_bytes)?;
+    let html = dir.join("通报.html");
+    write_file(&html, html::bulletin(&ctx, opts.templates.as_deref())?)?;
+    let xlsx_path = dir.join("通报附件.xlsx");
+    xlsx_more::bulletin(&xlsx_path, input, &ctx)?;
+    let json = dir.join("通报.json");
+    write_file(&json, serde_json::to_string_pretty(&ctx)?)?;
+    Ok(WrittenSet {
+        pdf,
+        xlsx: xlsx_path,
+        json,
+        html: Some(html),
         pages,
     })
 }
