@@ -129,7 +129,10 @@ fn scorecard_sheet(ws: &mut Worksheet, input: &ReportInput, p: &ProjectScore, ct
     let bold = Format::new().set_bold();
     let r = r + 1;
     for (k, (label, value)) in [
-        ("项目", format!("{} {}", p.id, p.name)),
+        ("项目编号", p.id.clone()),
+        ("项目名称", p.name.clone()),
+        ("市（州）", p.city.clone()),
+        ("县（市、区）", p.county.clone()),
         ("自评得分", ctx.project.total.clone()),
         ("等级", p.grade.clone()),
         ("下一等级", ctx.next_grade.clone()),
@@ -140,7 +143,7 @@ fn scorecard_sheet(ws: &mut Worksheet, input: &ReportInput, p: &ProjectScore, ct
         ws.write_string_with_format(r + k as u32, 0, *label, &bold)?;
         ws.write_string(r + k as u32, 1, value)?;
     }
-    ws.write_number_with_format(r + 1, 2, p.total, &num)?;
+    ws.write_number_with_format(r + 4, 2, p.total, &num)?;
     Ok(())
 }
 
