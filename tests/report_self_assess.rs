@@ -148,7 +148,7 @@ fn check_vetoed(run: &Run, id: &str) {
     assert!(
         sheet
             .rows()
-            .any(|r| r[3].to_string() == "触碰红线（一票否决）" && !r[2].to_string().is_empty())
+            .any(|r| r[3] == Data::String("触碰红线（一票否决）".into()) && !r[2].to_string().is_empty())
     );
 }
 
