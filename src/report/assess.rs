@@ -75,6 +75,15 @@ pub fn next_grade(model: &Model, total: f64) -> Option<NextGrade> {
         })
 }
 
+/// Reward estimate (万元) of a rank under the model's reward tiers, if any tier covers it.
+pub fn reward_of(model: &Model, rank: u32) -> Option<f64> {
+    model
+        .rewards
+        .iter()
+        .find(|r| (r.ranks[0]..=r.ranks[1]).contains(&rank))
+        .map(|r| r.amount)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +161,24 @@ mod tests {
         assert_eq!(next_grade(&m, 59.0).unwrap().grade, "合格");
         assert_eq!(next_grade(&m, 80.0).unwrap().grade, "优秀");
         assert!(next_grade(&m, 95.0).is_none());
+    }
+
+    /// Tiers 1–3: 1000 万元, 4–8: 600 万元 (Appendix B); rank 9 gets nothing.
+    #[test]
+    fn reward_tiers_by_rank() {
+        let mut m = Model::load("national-2025").unwrap();
+        m.rewards = vec![
+            crate::model::Reward {
+                ranks: [1, 3],
+                amount: 1000.0,
+            },
+            crate::model::Reward {
+                ranks: [4, 8],
+                amount: 600.0,
+            },
+        ];
+        assert_eq!(reward_of(&m, 3), Some(1000.0));
+        assert_eq!(reward_of(&m, 4), Some(600.0));
+        assert_eq!(reward_of(&m, 9), None);
     }
 }

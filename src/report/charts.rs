@@ -115,11 +115,13 @@ fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
 }
 
 /// Radar of dimension score rates (each value in [0, 1]); one polygon per
-/// series (name, values), the first filled.
-pub fn radar(axes: &[String], series: &[(String, Vec<f64>)]) -> Result<String> {
-    const W: u32 = 420;
-    const H: u32 = 380;
-    let (cx, cy, r) = (210.0_f64, 200.0_f64, 130.0_f64);
+/// series (name, values), the first filled; a legend when there are several.
+/// `font` is the label size in px (larger when the chart is printed small).
+pub fn radar(axes: &[String], series: &[(String, Vec<f64>)], font: u32) -> Result<String> {
+    let extra = 6 * font.saturating_sub(13);
+    let (w, h) = (420 + extra, 380 + extra);
+    let r = 130.0_f64;
+    let (cx, cy) = (f64::from(w) / 2.0, f64::from(h) / 2.0 + 10.0);
     let n = axes.len().max(3);
     let pt = |k: usize, v: f64| -> (i32, i32) {
         let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n as f64;
@@ -130,7 +132,7 @@ pub fn radar(axes: &[String], series: &[(String, Vec<f64>)]) -> Result<String> {
     };
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let grid = RGBColor(0xC8, 0xC8, 0xC8);
         for ring in [0.25, 0.5, 0.75, 1.0] {
@@ -141,10 +143,15 @@ pub fn radar(axes: &[String], series: &[(String, Vec<f64>)]) -> Result<String> {
         for (k, name) in axes.iter().enumerate() {
             root.draw(&PathElement::new(vec![pt(k, 0.0), pt(k, 1.0)], grid.stroke_width(1)))
                 .map_err(err)?;
-            let (x, y) = pt(k, 1.16);
-            let w = 13 * name.chars().count() as i32;
-            root.draw(&Text::new(name.clone(), (x - w / 2, y - 7), (SANS, 13).into_font()))
-                .map_err(err)?;
+            let (x, y) = pt(k, 1.0 + 0.6 * f64::from(font) / r);
+            let w = font as i32 * name.chars().count() as i32;
+            let f = font as i32;
+            root.draw(&Text::new(
+                name.clone(),
+                (x - w / 2, y - f / 2),
+                (SANS, font).into_font(),
+            ))
+            .map_err(err)?;
         }
         for (i, (name, vals)) in series.iter().enumerate() {
             let c = PALETTE[i % PALETTE.len()];
@@ -159,11 +166,14 @@ pub fn radar(axes: &[String], series: &[(String, Vec<f64>)]) -> Result<String> {
             let mut closed = ps.clone();
             closed.push(ps[0]);
             root.draw(&PathElement::new(closed, c.stroke_width(2))).map_err(err)?;
-            let ly = 10 + 18 * i as i32;
-            root.draw(&Rectangle::new([(10, ly), (24, ly + 12)], c.filled()))
-                .map_err(err)?;
-            root.draw(&Text::new(name.clone(), (30, ly - 1), (SANS, 13).into_font()))
-                .map_err(err)?;
+            if series.len() > 1 {
+                let f = font as i32;
+                let ly = 10 + (f + 6) * i as i32;
+                root.draw(&Rectangle::new([(10, ly), (10 + f, ly + f)], c.filled()))
+                    .map_err(err)?;
+                root.draw(&Text::new(name.clone(), (16 + f, ly), (SANS, font).into_font()))
+                    .map_err(err)?;
+            }
         }
         root.present().map_err(err)?;
     }
@@ -180,8 +190,8 @@ pub fn histogram(totals: &[f64]) -> Result<String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+        let font = |s: u32| (SANS, s + 3).into_font();
         root.fill(&WHITE).map_err(err)?;
-        let font = |s: u32| (SANS, s).into_font();
         let mut chart = ChartBuilder::on(&root)
             .margin(14)
             .x_label_area_size(40)
@@ -239,13 +249,13 @@ pub fn before_after(panels: &[BeforeAfter]) -> Result<String> {
         let root = SVGBackend::with_string(&mut svg, (pw * n, h)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let areas = root.split_evenly((1, n as usize));
-        let font = |s: u32| (SANS, s).into_font();
+        let font = |s: u32| (SANS, s + 6).into_font();
         for (area, p) in areas.iter().zip(panels) {
             let top = p.before.max(p.after).max(1e-9) * 1.25;
             let mut chart = ChartBuilder::on(area)
                 .margin(10)
                 .caption(&p.title, font(14))
-                .x_label_area_size(24)
+                .x_label_area_size(30)
                 .y_label_area_size(0)
                 .build_cartesian_2d(0f64..2f64, 0f64..top)
                 .map_err(err)?;
@@ -295,7 +305,7 @@ pub fn hbars(items: &[(String, f64)], unit: &str) -> Result<String> {
         let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let (labels, plot) = root.split_horizontally(260);
-        let font = |s: u32| (SANS, s).into_font();
+        let font = |s: u32| (SANS, s + 2).into_font();
         let n = items.len() as f64;
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(10)

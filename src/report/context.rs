@@ -66,6 +66,25 @@ pub struct Ctx {
     pub cards: Vec<Card>,
     pub quality: Quality,
     pub stamp: Stamp,
+    /// Projects whose county gave a self-assessed total: name, self, evaluated, difference.
+    pub self_vs: Vec<[String; 4]>,
+    /// Robustness of the demonstration candidates; empty until the score
+    /// stage provides rank intervals (the template shows the block only when filled).
+    pub robustness: Vec<RobustRow>,
+    /// Paths of the stacked score charts (one per block of projects).
+    pub score_charts: Vec<String>,
+}
+
+/// One demonstration candidate's robustness.
+#[derive(Serialize, Default)]
+pub struct RobustRow {
+    pub rank: String,
+    pub name: String,
+    pub median_rank: String,
+    /// 5–95% rank interval, e.g. `2–5`.
+    pub interval: String,
+    /// Probability of being selected, e.g. `87.5%`.
+    pub probability: String,
 }
 
 #[derive(Serialize)]
@@ -113,6 +132,9 @@ pub struct Summary {
     pub grades: Vec<[String; 2]>,
     pub selected_list: Vec<[String; 4]>,
     pub vetoed_list: Vec<[String; 3]>,
+    /// Reward estimate per project (rank, name, county, 万元) when the model has reward tiers.
+    pub rewards: Vec<[String; 4]>,
+    pub reward_total: String,
 }
 
 #[derive(Serialize)]
@@ -298,7 +320,31 @@ fn summary(model: &Model, projects: &[ProjectScore]) -> Summary {
             .filter(|p| p.vetoed)
             .map(|p| [p.name.clone(), p.city.clone(), breached_names(model, p).join("、")])
             .collect(),
+        rewards: rewards(model, projects)
+            .iter()
+            .map(|(p, a)| [rank_text(p), p.name.clone(), p.county.clone(), fmt_num(*a, 2)])
+            .collect(),
+        reward_total: fmt_num(rewards(model, projects).iter().map(|x| x.1).sum(), 2),
     }
+}
+
+/// Eligible projects whose rank falls in a reward tier, with the amount (万元).
+pub fn rewards<'a>(model: &Model, projects: &'a [ProjectScore]) -> Vec<(&'a ProjectScore, f64)> {
+    projects
+        .iter()
+        .filter(|p| !p.vetoed)
+        .filter_map(|p| p.rank.and_then(|r| super::assess::reward_of(model, r)).map(|a| (p, a)))
+        .collect()
+}
+
+fn self_vs(projects: &[ProjectScore]) -> Vec<[String; 4]> {
+    projects
+        .iter()
+        .filter_map(|p| {
+            p.self_score
+                .map(|s| [p.name.clone(), fmt2(s), fmt2(p.total), format!("{:+.2}", p.total - s)])
+        })
+        .collect()
 }
 
 fn breached_names(model: &Model, p: &ProjectScore) -> Vec<String> {
@@ -529,6 +575,9 @@ pub fn committee(input: &ReportInput) -> Ctx {
         cards: projects.iter().map(|p| card(input, p)).collect(),
         quality: quality(input),
         stamp: stamp(input),
+        self_vs: self_vs(projects),
+        robustness: Vec::new(),
+        score_charts: Vec::new(),
     }
 }
 

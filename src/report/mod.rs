@@ -60,8 +60,11 @@ pub struct Written {
 /// Write `评估报告.pdf`, `评估结果.xlsx` and `results.json` into `dir`.
 pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
-    let ctx = context::committee(input);
-    let chart = score_chart(input)?;
+    let mut ctx = context::committee(input);
+    let score_charts = score_charts(input)?;
+    ctx.score_charts = (0..score_charts.len())
+        .map(|i| format!("/charts/scores-{i}.svg"))
+        .collect();
     let env = templates::environment(opts.templates.as_deref())?;
     let markup = env
         .get_template("ranking.typ.j2")?
@@ -71,12 +74,29 @@ pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) ->
         Some(f) => f.clone(),
         None => FontSet::load(None)?,
     };
-    let (pdf_bytes, pages) = compile_pdf(
-        markup,
-        vec![("/charts/scores.svg".into(), chart.into_bytes())],
-        &fonts,
-        input.date,
-    )?;
+    let mut files: Vec<(String, Vec<u8>)> = ctx
+        .score_charts
+        .iter()
+        .cloned()
+        .zip(score_charts.into_iter().map(String::into_bytes))
+        .collect();
+    files.extend([
+        (
+            "/charts/distribution.svg".to_string(),
+            charts::histogram(&input.eval.projects.iter().map(|p| p.total).collect::<Vec<_>>())?.into_bytes(),
+        ),
+        (
+            "/charts/effects.svg".to_string(),
+            charts::before_after(&headline_effects(input))?.into_bytes(),
+        ),
+    ]);
+    let axes: Vec<String> = input.model.dimensions.iter().map(|d| d.name.clone()).collect();
+    for (i, p) in input.eval.projects.iter().enumerate() {
+        let rates: Vec<f64> = p.dimensions.iter().map(|d| d.earned / d.points.max(1e-9)).collect();
+        let svg = charts::radar(&axes, &[("得分率".to_string(), rates)], 36)?;
+        files.push((format!("/charts/radar-{i}.svg"), svg.into_bytes()));
+    }
+    let (pdf_bytes, pages) = compile_pdf(markup, files, &fonts, input.date)?;
     let pdf = dir.join("评估报告.pdf");
     std::fs::write(&pdf, pdf_bytes).with_context(|| format!("无法写入 {}", pdf.display()))?;
     let xlsx_path = dir.join("评估结果.xlsx");
@@ -149,7 +169,7 @@ pub fn write_self_assessment(
         ));
     }
     let axes: Vec<String> = ctx.dims.iter().map(|d| d[0].clone()).collect();
-    let radar = charts::radar(&axes, &series)?;
+    let radar = charts::radar(&axes, &series, 17)?;
     let bars: Vec<(String, f64)> = ctx
         .obstacles
         .iter()
@@ -207,7 +227,52 @@ pub fn write_bulletin(dir: &Path, input: &ReportInput, issuer: &str, opts: &Rend
     })
 }
 
-fn score_chart(input: &ReportInput) -> Result<String> {
+/// The four headline effects before and after, over the projects that give both values:
+/// farmland patches and contiguous fields (sums), village land per capita (mean), GEP (sum).
+pub fn headline_effects(input: &ReportInput) -> Vec<charts::BeforeAfter> {
+    let table = values::FieldTable::new(input.fields);
+    let specs: [(&str, &str, &str, bool); 4] = [
+        (
+            "耕地图斑数（个）",
+            "farmland_patches_before",
+            "farmland_patches_after",
+            false,
+        ),
+        ("集中连片田块（个）", "fields_100mu_before", "fields_100mu_after", false),
+        (
+            "人均村庄建设用地（m²）",
+            "village_land_pc_before",
+            "village_land_pc_after",
+            true,
+        ),
+        ("GEP（亿元）", "gep_before", "gep_after", false),
+    ];
+    specs
+        .iter()
+        .filter_map(|(title, b, a, mean)| {
+            let pairs: Vec<(f64, f64)> = input
+                .eval
+                .projects
+                .iter()
+                .filter_map(|p| Some((table.num(&p.id, b)?, table.num(&p.id, a)?)))
+                .collect();
+            if pairs.is_empty() {
+                return None;
+            }
+            let k = if *mean { pairs.len() as f64 } else { 1.0 };
+            Some(charts::BeforeAfter {
+                title: title.to_string(),
+                before: pairs.iter().map(|x| x.0).sum::<f64>() / k,
+                after: pairs.iter().map(|x| x.1).sum::<f64>() / k,
+            })
+        })
+        .collect()
+}
+
+/// Projects per stacked score chart (one chart fits on a page).
+const BARS_PER_CHART: usize = 40;
+
+fn score_charts(input: &ReportInput) -> Result<Vec<String>> {
     let bars: Vec<charts::ScoreBar> = input
         .eval
         .projects
@@ -220,7 +285,12 @@ fn score_chart(input: &ReportInput) -> Result<String> {
         })
         .collect();
     let dims: Vec<String> = input.model.dimensions.iter().map(|d| d.name.clone()).collect();
-    charts::score_bars(&bars, &dims)
+    if bars.is_empty() {
+        return Ok(vec![charts::score_bars(&[], &dims)?]);
+    }
+    bars.chunks(BARS_PER_CHART)
+        .map(|chunk| charts::score_bars(chunk, &dims))
+        .collect()
 }
 
 /// Compile typst markup to PDF bytes; returns the page count too.
