@@ -234,6 +234,7 @@ pub fn histogram(totals: &[f64]) -> Result<String> {
 }
 
 /// One before/after panel: (title with unit, before, after).
+#[derive(serde::Serialize)]
 pub struct BeforeAfter {
     pub title: String,
     pub before: f64,

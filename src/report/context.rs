@@ -165,6 +165,8 @@ pub struct Card {
     pub selection: String,
     pub self_score: String,
     pub dims: Vec<[String; 3]>,
+    /// Score rate per dimension (earned ÷ full points), for the radar.
+    pub rates: Vec<String>,
     pub rows: Vec<CardRow>,
     pub adjustments: Vec<[String; 2]>,
     pub adjust_total: String,
@@ -498,6 +500,11 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
         selection,
         self_score: p.self_score.map(fmt2).unwrap_or_default(),
         dims,
+        rates: p
+            .dimensions
+            .iter()
+            .map(|d| format!("{:.4}", d.earned / d.points.max(1e-9)))
+            .collect(),
         rows,
         adjustments,
         adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),

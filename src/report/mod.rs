@@ -90,12 +90,6 @@ pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) ->
             charts::before_after(&headline_effects(input))?.into_bytes(),
         ),
     ]);
-    let axes: Vec<String> = input.model.dimensions.iter().map(|d| d.name.clone()).collect();
-    for (i, p) in input.eval.projects.iter().enumerate() {
-        let rates: Vec<f64> = p.dimensions.iter().map(|d| d.earned / d.points.max(1e-9)).collect();
-        let svg = charts::radar(&axes, &[("得分率".to_string(), rates)], 36)?;
-        files.push((format!("/charts/radar-{i}.svg"), svg.into_bytes()));
-    }
     let (pdf_bytes, pages) = compile_pdf(markup, files, &fonts, input.date)?;
     let pdf = dir.join("评估报告.pdf");
     std::fs::write(&pdf, pdf_bytes).with_context(|| format!("无法写入 {}", pdf.display()))?;
@@ -336,6 +330,10 @@ struct JsonOut<'a> {
     model: JsonModel<'a>,
     inputs: &'a [crate::ingest::InputFile],
     projects: &'a [crate::score::ProjectScore],
+    /// The four headline effects before/after, as charted.
+    headline_effects: Vec<charts::BeforeAfter>,
+    /// Reward estimate (万元) per project id, when the model has reward tiers.
+    rewards: Vec<(&'a str, f64)>,
     data_quality: &'a QualityLog,
 }
 
@@ -362,6 +360,11 @@ pub fn results_json(input: &ReportInput) -> Result<String> {
         },
         inputs: &input.dataset.inputs,
         projects: &input.eval.projects,
+        headline_effects: headline_effects(input),
+        rewards: context::rewards(m, &input.eval.projects)
+            .into_iter()
+            .map(|(p, a)| (p.id.as_str(), a))
+            .collect(),
         data_quality: input.log,
     };
     Ok(serde_json::to_string_pretty(&out)?)
