@@ -178,3 +178,53 @@ fn templates_dir_overrides_bundled_templates() {
     let html = std::fs::read_to_string(w.html.unwrap()).unwrap();
     assert_eq!(html, "<p>自定义网页 &lt;厅&gt;</p>");
 }
+
+/// The two projects above have the same indicator data, so they tie at rank 1.
+/// With reward tiers 1–1: 1000 万元 and 2–3: 600 万元 each gets 1000, 2000 in all.
+/// Headline effects: patches 500 → 300 in each project, so 1000 → 600 summed.
+#[test]
+fn committee_reward_estimate_and_headline_effects_by_hand() {
+    let base = run();
+    let mut model = base.model.clone();
+    model.rewards = vec![
+        landeval::model::Reward {
+            ranks: [1, 1],
+            amount: 1000.0,
+        },
+        landeval::model::Reward {
+            ranks: [2, 3],
+            amount: 600.0,
+        },
+    ];
+    let dir = common::scratch("safety-input-reward");
+    let path = dir.join("恶意名称.xlsx");
+    workbook(&path);
+    let dict = landeval::fields::FieldDict::bundled();
+    let fonts = landeval::report::fonts::FontSet::load(None).unwrap();
+    let ds = landeval::pipeline::read(&[Source::from_path(&path).unwrap()], &dict, &fonts);
+    let r = landeval::pipeline::evaluate(ds, dict, model, None).unwrap();
+    assert!(r.eval.projects.iter().all(|p| p.rank == Some(1)));
+    let out = common::scratch("safety-reward");
+    let w = landeval::pipeline::write_committee(&r, &out, &RenderOptions::default()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&w.json).unwrap()).unwrap();
+    let rewards = json["rewards"].as_array().unwrap();
+    assert_eq!(rewards.len(), 2);
+    assert!(rewards.iter().all(|x| x[1].as_f64() == Some(1000.0)));
+    let e = &json["headline_effects"][0];
+    assert_eq!(e["title"], "耕地图斑数（个）");
+    assert_eq!((e["before"].as_f64(), e["after"].as_f64()), (Some(1000.0), Some(600.0)));
+    let pdf = std::fs::read(&w.pdf).unwrap();
+    assert!(common::pdf_has_text(&pdf, "奖励资金估算"));
+    assert!(common::pdf_has_text(&pdf, "合计 2000 万元"));
+    // 示范候选 and 原始数据 sheets: 原始数据 keeps the typed values (patches 500).
+    let mut wb = open_workbook_auto(&w.xlsx).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(
+        names,
+        ["排名", "指标得分", "否决与扣分", "示范候选", "数据质量", "原始数据"]
+    );
+    let raw = wb.worksheet_range("原始数据").unwrap();
+    let header: Vec<String> = raw.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = header.iter().position(|h| h.starts_with("整治前耕地图斑数")).unwrap();
+    assert_eq!(raw.rows().nth(1).unwrap()[col], Data::Float(500.0));
+}
