@@ -99,6 +99,51 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// 县级验收前自评：单个项目的得分、等级、差距、障碍因素、红线核查（county self-assessment）
+    SelfAssess {
+        /// 本县报送的工作簿，可多个（input workbooks）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 自评的项目编号（project id）
+        #[arg(long)]
+        project: String,
+        /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
+        #[arg(short, long, default_value = model::DEFAULT_MODEL)]
+        model: String,
+        /// 同批比较：省级评估输出的 results.json（cohort: a committee run's results.json）
+        #[arg(long)]
+        cohort: Option<PathBuf>,
+        /// 输出目录（output directory）
+        #[arg(short, long, default_value = "自评")]
+        out: PathBuf,
+        #[command(flatten)]
+        render: RenderArgs,
+        #[command(flatten)]
+        score: ScoreArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// 省级通报：公文版式 PDF、网页版 HTML 和 Excel 附件（provincial bulletin）
+    Bulletin {
+        /// 输入工作簿，可多个（input workbooks）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
+        #[arg(short, long, default_value = model::DEFAULT_MODEL)]
+        model: String,
+        /// 发文机关（issuing authority）
+        #[arg(long, default_value = "省自然资源厅")]
+        issuer: String,
+        /// 输出目录（output directory）
+        #[arg(short, long, default_value = "通报")]
+        out: PathBuf,
+        #[command(flatten)]
+        render: RenderArgs,
+        #[command(flatten)]
+        score: ScoreArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// 生成标准填报模板（write the blank canonical workbook）
     Template {
         /// 输出文件（output file）
@@ -219,6 +264,49 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let sources = data(read_sources(&files))?;
             evaluate(sources, &model, &out, &render, &score, &limits.limits(), quiet)
         }
+        Command::SelfAssess {
+            files,
+            project,
+            model,
+            cohort,
+            out,
+            render,
+            score,
+            limits,
+        } => {
+            let sources = data(read_sources(&files))?;
+            let cohort = match &cohort {
+                Some(path) => Some(usage(landeval::report::cohort::Cohort::load(path, &project))?),
+                None => None,
+            };
+            let (run, opts) = prepare(sources, &model, &out, &render, &score, &limits.limits(), quiet)?;
+            let w = usage(pipeline::write_self_assessment(
+                &run,
+                &out,
+                &project,
+                cohort.as_ref(),
+                &opts,
+            ))?;
+            println!("自评完成：项目 {project}");
+            print_written(&w);
+            finish(&run)
+        }
+        Command::Bulletin {
+            files,
+            model,
+            issuer,
+            out,
+            render,
+            score,
+            limits,
+        } => {
+            let sources = data(read_sources(&files))?;
+            let (run, opts) = prepare(sources, &model, &out, &render, &score, &limits.limits(), quiet)?;
+            let w = usage(pipeline::write_bulletin(&run, &out, &issuer, &opts))?;
+            println!("通报已生成：{} 个项目", run.eval.projects.len());
+            print_written(&w);
+            finish(&run)
+        }
         Command::Template { out } => {
             usage(landeval::template::write_workbook(
                 &out,
@@ -291,7 +379,8 @@ fn load_fonts(dir: Option<&Path>) -> Result<FontSet> {
     })
 }
 
-fn evaluate(
+/// Read, check and score the inputs; stops with exit 1 on data errors.
+fn prepare(
     sources: Vec<Source>,
     model_name: &str,
     out: &Path,
@@ -299,7 +388,7 @@ fn evaluate(
     score: &ScoreArgs,
     limits: &Limits,
     quiet: bool,
-) -> Result<(), Failure> {
+) -> Result<(pipeline::Run, RenderOptions), Failure> {
     let (mut model, text) = usage(Model::load_with_source(model_name))?;
     if let Some(n) = score.draws {
         model.robustness.draws = n;
@@ -337,6 +426,37 @@ fn evaluate(
         templates: render.templates.clone(),
         fonts: Some(fonts),
     };
+    Ok((run, opts))
+}
+
+fn print_written(w: &landeval::report::WrittenSet) {
+    println!("  {}（{} 页）", w.pdf.display(), w.pages);
+    if let Some(h) = &w.html {
+        println!("  {}", h.display());
+    }
+    println!("  {}", w.xlsx.display());
+    println!("  {}", w.json.display());
+}
+
+/// Exit 1 when scoring found data errors.
+fn finish(run: &pipeline::Run) -> Result<(), Failure> {
+    if run.log.has_errors() {
+        eprint!("{}", pipeline::log_table(&run.log, 50));
+        return Err(Failure::Data(anyhow::anyhow!("评分中发现数据错误，见数据质量表")));
+    }
+    Ok(())
+}
+
+fn evaluate(
+    sources: Vec<Source>,
+    model_name: &str,
+    out: &Path,
+    render: &RenderArgs,
+    score: &ScoreArgs,
+    limits: &Limits,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let (run, opts) = prepare(sources, model_name, out, render, score, limits, quiet)?;
     let written = usage(pipeline::write_committee(&run, out, &opts))?;
     let selected = run.eval.projects.iter().filter(|p| p.selected).count();
     let vetoed = run.eval.projects.iter().filter(|p| p.vetoed).count();
@@ -356,11 +476,7 @@ fn evaluate(
     println!("  {}（{} 页）", written.pdf.display(), written.pages);
     println!("  {}", written.xlsx.display());
     println!("  {}", written.json.display());
-    if run.log.has_errors() {
-        eprint!("{}", pipeline::log_table(&run.log, 50));
-        return Err(Failure::Data(anyhow::anyhow!("评分中发现数据错误，见数据质量表")));
-    }
-    Ok(())
+    finish(&run)
 }
 
 fn model_command(action: ModelAction) -> Result<(), Failure> {

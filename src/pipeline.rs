@@ -28,6 +28,8 @@ pub struct Run {
     pub eval: Evaluation,
     pub log: QualityLog,
     pub date: [i32; 3],
+    /// The project-level field table (ingest + metrics) the scores were computed from.
+    pub table: polars::prelude::DataFrame,
 }
 
 impl Run {
@@ -39,6 +41,7 @@ impl Run {
             eval: &self.eval,
             log: &self.log,
             date: self.date,
+            fields: &self.table,
         }
     }
 }
@@ -88,6 +91,7 @@ pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i
         eval,
         log,
         date,
+        table: table.frame,
     })
 }
 
@@ -111,6 +115,22 @@ pub fn parse_ymd(s: &str) -> Option<[i32; 3]> {
 /// Render the committee outputs of a run.
 pub fn write_committee(run: &Run, dir: &Path, opts: &RenderOptions) -> Result<Written> {
     report::write_committee(dir, &run.report_input(), opts)
+}
+
+/// Render the county self-assessment of one project of a run.
+pub fn write_self_assessment(
+    run: &Run,
+    dir: &Path,
+    project: &str,
+    cohort: Option<&report::cohort::Cohort>,
+    opts: &RenderOptions,
+) -> Result<report::WrittenSet> {
+    report::write_self_assessment(dir, &run.report_input(), project, cohort, opts)
+}
+
+/// Render the provincial bulletin of a run.
+pub fn write_bulletin(run: &Run, dir: &Path, issuer: &str, opts: &RenderOptions) -> Result<report::WrittenSet> {
+    report::write_bulletin(dir, &run.report_input(), issuer, opts)
 }
 
 /// Errors of the run's log, for the exit code.

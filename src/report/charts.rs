@@ -109,3 +109,243 @@ fn truncate(s: &str, n: usize) -> String {
         s.chars().take(n - 1).collect::<String>() + "…"
     }
 }
+
+fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow!("绘制图表失败：{e}")
+}
+
+/// Radar of dimension score rates (each value in [0, 1]); one polygon per
+/// series (name, values), the first filled; a legend when there are several.
+/// `font` is the label size in px (larger when the chart is printed small).
+pub fn radar(axes: &[String], series: &[(String, Vec<f64>)], font: u32) -> Result<String> {
+    let extra = 6 * font.saturating_sub(13);
+    let (w, h) = (420 + extra, 380 + extra);
+    let r = 130.0_f64;
+    let (cx, cy) = (f64::from(w) / 2.0, f64::from(h) / 2.0 + 10.0);
+    let n = axes.len().max(3);
+    let pt = |k: usize, v: f64| -> (i32, i32) {
+        let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * k as f64 / n as f64;
+        (
+            (cx + r * v * a.cos()).round() as i32,
+            (cy + r * v * a.sin()).round() as i32,
+        )
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let grid = RGBColor(0xC8, 0xC8, 0xC8);
+        for ring in [0.25, 0.5, 0.75, 1.0] {
+            let mut ps: Vec<(i32, i32)> = (0..n).map(|k| pt(k, ring)).collect();
+            ps.push(ps[0]);
+            root.draw(&PathElement::new(ps, grid.stroke_width(1))).map_err(err)?;
+        }
+        for (k, name) in axes.iter().enumerate() {
+            root.draw(&PathElement::new(vec![pt(k, 0.0), pt(k, 1.0)], grid.stroke_width(1)))
+                .map_err(err)?;
+            let (x, y) = pt(k, 1.0 + 0.6 * f64::from(font) / r);
+            let w = font as i32 * name.chars().count() as i32;
+            let f = font as i32;
+            root.draw(&Text::new(
+                name.clone(),
+                (x - w / 2, y - f / 2),
+                (SANS, font).into_font(),
+            ))
+            .map_err(err)?;
+        }
+        for (i, (name, vals)) in series.iter().enumerate() {
+            let c = PALETTE[i % PALETTE.len()];
+            let ps: Vec<(i32, i32)> = vals.iter().enumerate().map(|(k, v)| pt(k, v.clamp(0.0, 1.0))).collect();
+            if ps.is_empty() {
+                continue;
+            }
+            if i == 0 {
+                root.draw(&Polygon::new(ps.clone(), c.mix(0.25).filled()))
+                    .map_err(err)?;
+            }
+            let mut closed = ps.clone();
+            closed.push(ps[0]);
+            root.draw(&PathElement::new(closed, c.stroke_width(2))).map_err(err)?;
+            if series.len() > 1 {
+                let f = font as i32;
+                let ly = 10 + (f + 6) * i as i32;
+                root.draw(&Rectangle::new([(10, ly), (10 + f, ly + f)], c.filled()))
+                    .map_err(err)?;
+                root.draw(&Text::new(name.clone(), (16 + f, ly), (SANS, font).into_font()))
+                    .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Histogram of totals in 10-point bins (0–10 … 90–100).
+pub fn histogram(totals: &[f64]) -> Result<String> {
+    let mut bins = [0u32; 10];
+    for t in totals {
+        bins[((t / 10.0).floor() as usize).min(9)] += 1;
+    }
+    let top = (*bins.iter().max().unwrap_or(&1)).max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+        let font = |s: u32| (SANS, s + 3).into_font();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(44)
+            .build_cartesian_2d(0f64..100f64, 0f64..(f64::from(top) * 1.15).ceil())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(11)
+            .x_label_style(font(12))
+            .y_label_style(font(12))
+            .x_desc("总分")
+            .y_desc("项目数")
+            .axis_desc_style(font(13))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(err)?;
+        for (i, n) in bins.iter().enumerate() {
+            let x0 = i as f64 * 10.0;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x0 + 0.8, 0.0), (x0 + 9.2, f64::from(*n))],
+                    PALETTE[0].filled(),
+                )))
+                .map_err(err)?;
+            if *n > 0 {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        n.to_string(),
+                        (x0 + 4.0, f64::from(*n) + f64::from(top) * 0.08),
+                        font(12),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// One before/after panel: (title with unit, before, after).
+#[derive(serde::Serialize)]
+pub struct BeforeAfter {
+    pub title: String,
+    pub before: f64,
+    pub after: f64,
+}
+
+/// Side-by-side before/after bars, one small panel per headline effect.
+pub fn before_after(panels: &[BeforeAfter]) -> Result<String> {
+    let n = panels.len().max(1) as u32;
+    let (pw, h) = (220u32, 260u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (pw * n, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let areas = root.split_evenly((1, n as usize));
+        let font = |s: u32| (SANS, s + 6).into_font();
+        for (area, p) in areas.iter().zip(panels) {
+            let top = p.before.max(p.after).max(1e-9) * 1.25;
+            let mut chart = ChartBuilder::on(area)
+                .margin(10)
+                .caption(&p.title, font(14))
+                .x_label_area_size(30)
+                .y_label_area_size(0)
+                .build_cartesian_2d(0f64..2f64, 0f64..top)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .disable_y_axis()
+                .x_labels(0)
+                .draw()
+                .map_err(err)?;
+            for (k, (label, v)) in [("整治前", p.before), ("整治后", p.after)].iter().enumerate() {
+                let x0 = k as f64;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x0 + 0.2, 0.0), (x0 + 0.8, *v)],
+                        PALETTE[k].filled(),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        super::context::fmt_num(*v, 1),
+                        (x0 + 0.25, *v + top * 0.1),
+                        font(12),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        label.to_string(),
+                        (x0 + 0.25, top * -0.02),
+                        font(12),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Horizontal bars with a value label, e.g. obstacle degrees in percent.
+pub fn hbars(items: &[(String, f64)], unit: &str) -> Result<String> {
+    const ROW: u32 = 28;
+    let height = 30 + ROW * items.len().max(1) as u32;
+    let top = items.iter().map(|x| x.1).fold(0.0, f64::max).max(1e-9) * 1.2;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (labels, plot) = root.split_horizontally(260);
+        let font = |s: u32| (SANS, s + 2).into_font();
+        let n = items.len() as f64;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(10)
+            .margin_right(20)
+            .x_label_area_size(20)
+            .build_cartesian_2d(0f64..top, 0f64..n.max(1.0))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .y_labels(0)
+            .x_labels(0)
+            .draw()
+            .map_err(err)?;
+        for (i, (label, v)) in items.iter().enumerate() {
+            let y1 = n - i as f64 - 0.2;
+            let y0 = n - i as f64 - 0.8;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y0), (*v, y1)],
+                    PALETTE[1].filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{}{unit}", super::context::fmt_num(*v, 1)),
+                    (*v + top * 0.01, y1 - 0.1),
+                    font(13),
+                )))
+                .map_err(err)?;
+            labels
+                .draw(&Text::new(
+                    truncate(label, 18),
+                    (4, 14 + (i as u32 * ROW) as i32),
+                    font(14),
+                ))
+                .map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}

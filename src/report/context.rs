@@ -67,6 +67,25 @@ pub struct Ctx {
     pub cards: Vec<Card>,
     pub quality: Quality,
     pub stamp: Stamp,
+    /// Projects whose county gave a self-assessed total: name, self, evaluated, difference.
+    pub self_vs: Vec<[String; 4]>,
+    /// Robustness of the demonstration candidates; empty until the score
+    /// stage provides rank intervals (the template shows the block only when filled).
+    pub robustness: Vec<RobustRow>,
+    /// Paths of the stacked score charts (one per block of projects).
+    pub score_charts: Vec<String>,
+}
+
+/// One demonstration candidate's robustness.
+#[derive(Serialize, Default)]
+pub struct RobustRow {
+    pub rank: String,
+    pub name: String,
+    pub median_rank: String,
+    /// 5–95% rank interval, e.g. `2–5`.
+    pub interval: String,
+    /// Probability of being selected, e.g. `87.5%`.
+    pub probability: String,
 }
 
 #[derive(Serialize)]
@@ -114,6 +133,9 @@ pub struct Summary {
     pub grades: Vec<[String; 2]>,
     pub selected_list: Vec<[String; 4]>,
     pub vetoed_list: Vec<[String; 3]>,
+    /// Reward estimate per project (rank, name, county, 万元) when the model has reward tiers.
+    pub rewards: Vec<[String; 4]>,
+    pub reward_total: String,
 }
 
 #[derive(Serialize)]
@@ -144,6 +166,8 @@ pub struct Card {
     pub selection: String,
     pub self_score: String,
     pub dims: Vec<[String; 3]>,
+    /// Score rate per dimension (earned ÷ full points), for the radar.
+    pub rates: Vec<String>,
     pub rows: Vec<CardRow>,
     pub adjustments: Vec<[String; 2]>,
     pub adjust_total: String,
@@ -299,7 +323,31 @@ fn summary(model: &Model, projects: &[ProjectScore]) -> Summary {
             .filter(|p| p.vetoed)
             .map(|p| [p.name.clone(), p.city.clone(), breached_names(model, p).join("、")])
             .collect(),
+        rewards: rewards(model, projects)
+            .iter()
+            .map(|(p, a)| [rank_text(p), p.name.clone(), p.county.clone(), fmt_num(*a, 2)])
+            .collect(),
+        reward_total: fmt_num(rewards(model, projects).iter().map(|x| x.1).sum(), 2),
     }
+}
+
+/// Eligible projects whose rank falls in a reward tier, with the amount (万元).
+pub fn rewards<'a>(model: &Model, projects: &'a [ProjectScore]) -> Vec<(&'a ProjectScore, f64)> {
+    projects
+        .iter()
+        .filter(|p| !p.vetoed)
+        .filter_map(|p| p.rank.and_then(|r| super::assess::reward_of(model, r)).map(|a| (p, a)))
+        .collect()
+}
+
+fn self_vs(projects: &[ProjectScore]) -> Vec<[String; 4]> {
+    projects
+        .iter()
+        .filter_map(|p| {
+            p.self_score
+                .map(|s| [p.name.clone(), fmt2(s), fmt2(p.total), format!("{:+.2}", p.total - s)])
+        })
+        .collect()
 }
 
 fn breached_names(model: &Model, p: &ProjectScore) -> Vec<String> {
@@ -453,6 +501,11 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
         selection,
         self_score: p.self_score.map(fmt2).unwrap_or_default(),
         dims,
+        rates: p
+            .dimensions
+            .iter()
+            .map(|d| format!("{:.4}", d.earned / d.points.max(1e-9)))
+            .collect(),
         rows,
         adjustments,
         adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
@@ -529,15 +582,23 @@ pub fn committee(input: &ReportInput) -> Ctx {
         ranking: ranking(projects),
         cards: projects.iter().map(|p| card(input, p)).collect(),
         quality: quality(input),
-        stamp: Stamp {
-            model: format!("{} 版本 {}", input.model.model.id, input.model.model.version),
-            tool: format!("landeval {}", env!("CARGO_PKG_VERSION")),
-            inputs: input
-                .dataset
-                .inputs
-                .iter()
-                .map(|i| [i.name.clone(), i.sha256.clone(), format!("{} 字节", i.bytes)])
-                .collect(),
-        },
+        stamp: stamp(input),
+        self_vs: self_vs(projects),
+        robustness: Vec::new(),
+        score_charts: Vec::new(),
+    }
+}
+
+/// The reproducibility stamp: model, tool version, SHA-256 of every input.
+pub fn stamp(input: &ReportInput) -> Stamp {
+    Stamp {
+        model: format!("{} 版本 {}", input.model.model.id, input.model.model.version),
+        tool: format!("landeval {}", env!("CARGO_PKG_VERSION")),
+        inputs: input
+            .dataset
+            .inputs
+            .iter()
+            .map(|i| [i.name.clone(), i.sha256.clone(), format!("{} 字节", i.bytes)])
+            .collect(),
     }
 }

@@ -9,7 +9,25 @@ use minijinja::{Environment, Value};
 use std::path::Path;
 
 /// Templates shipped in the binary: (file name, source).
-pub const BUNDLED: &[(&str, &str)] = &[("ranking.typ.j2", include_str!("../../report-templates/ranking.typ.j2"))];
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("ranking.typ.j2", include_str!("../../report-templates/ranking.typ.j2")),
+    (
+        "self-assessment.typ.j2",
+        include_str!("../../report-templates/self-assessment.typ.j2"),
+    ),
+    (
+        "bulletin.typ.j2",
+        include_str!("../../report-templates/bulletin.typ.j2"),
+    ),
+];
+
+/// Read a template from `dir` when it holds a file of that name, else the bundled text.
+pub fn source(dir: Option<&Path>, name: &str, bundled: &str) -> Result<String> {
+    match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+        Some(p) => std::fs::read_to_string(&p).with_context(|| format!("无法读取模板 {}", p.display())),
+        None => Ok(bundled.to_string()),
+    }
+}
 
 /// Escape text for typst markup: every ASCII punctuation character is
 /// backslash-escaped (typst accepts `\` before any character) and line
@@ -69,11 +87,8 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
     env.add_filter("str", |v: Value| {
         Value::from_safe_string(string_literal(&v.to_string()))
     });
-    for (name, source) in BUNDLED {
-        let text = match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
-            Some(p) => std::fs::read_to_string(&p).with_context(|| format!("无法读取模板 {}", p.display()))?,
-            None => (*source).to_string(),
-        };
+    for (name, source_text) in BUNDLED {
+        let text = source(dir, name, source_text)?;
         env.add_template_owned(*name, text)
             .with_context(|| format!("模板 {name} 语法错误"))?;
     }

@@ -1,4 +1,4 @@
-//! The committee workbook: 排名, 指标得分, 否决与扣分, 数据质量.
+//! The committee workbook: 排名, 指标得分, 否决与扣分, 示范候选, 数据质量, 原始数据.
 //!
 //! User strings are written with `write_string`, so a value starting with
 //! `=` stays text and never becomes a formula.
@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 };
 use std::path::Path;
 
-fn header_format() -> Format {
+pub(crate) fn header_format() -> Format {
     Format::new()
         .set_bold()
         .set_text_wrap()
@@ -23,7 +23,7 @@ fn header_format() -> Format {
         .set_border(FormatBorder::Thin)
 }
 
-fn write_header(ws: &mut Worksheet, heads: &[(&str, f64)]) -> Result<()> {
+pub(crate) fn write_header(ws: &mut Worksheet, heads: &[(&str, f64)]) -> Result<()> {
     let h = header_format();
     for (c, (text, width)) in heads.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *text, &h)?;
@@ -34,7 +34,7 @@ fn write_header(ws: &mut Worksheet, heads: &[(&str, f64)]) -> Result<()> {
     Ok(())
 }
 
-fn opt_num(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Format) -> Result<()> {
+pub(crate) fn opt_num(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Format) -> Result<()> {
     if let Some(x) = v {
         ws.write_number_with_format(r, c, x, f)?;
     }
@@ -57,6 +57,7 @@ pub fn write(path: &Path, input: &ReportInput) -> Result<()> {
     veto_sheet(wb.add_worksheet(), input)?;
     super::xlsx_candidates::sheet(wb.add_worksheet(), input)?;
     quality_sheet(wb.add_worksheet(), input)?;
+    super::xlsx_more::raw_sheet(wb.add_worksheet(), input)?;
     wb.save(path).with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
 }
@@ -126,6 +127,7 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ws.add_conditional_format(1, total_col, n, total_col, &ConditionalFormat3ColorScale::new())?;
     }
     ws.autofilter(0, 0, n, total_col + 5)?;
+    super::xlsx_more::totals_chart(ws, n, total_col)?;
     Ok(())
 }
 
