@@ -135,3 +135,18 @@ fn social_lateness(funds: &DataFrame) -> Result<DataFrame> {
         ],
     )?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_counts_cross_leap_years() {
+        assert_eq!(days_of("1970-01-01"), Some(0));
+        // 2024 is a leap year: 366 days to 2025-01-01, then 31+28+31+30+31+30+1 = 182 to 2025-07-02.
+        assert_eq!(days_of("2025-07-02").unwrap() - days_of("2024-01-01").unwrap(), 548);
+        assert_eq!(days_of("2024-13-01"), None);
+        assert_eq!(years_late("2024-06-01", "2024-05-01"), Some(0.0));
+        assert_eq!(years_late("2023-01-01", "2024-01-01"), Some(365.0 / 365.25));
+    }
+}

@@ -5,7 +5,7 @@
 //! 万元/年. When a project gives `gep_before/after` (official accounting,
 //! 核算) those are used; otherwise the ESV estimate (估算) stands in.
 
-use super::{project_finding, row_origin};
+use super::row_origin;
 use crate::ingest::{Dataset, Finding, Severity};
 use anyhow::{Context, Result, bail};
 use polars::prelude::{Column, DataFrame, DataType, Expr, NULL, NamedFrom, Series, col, lit, when};
@@ -275,7 +275,12 @@ pub fn per_project(ds: &Dataset, table: &EsvTable, d: f64, out: &mut Vec<Finding
         flags.push(known.then(|| e.conversion_loss()));
         let note = e.conversion_note();
         if let Some(text) = &note {
-            out.push(project_finding(ds, id, format!("项目“{id}”{text}")));
+            out.push(Finding {
+                severity: Severity::Warning,
+                origin: row_origin(ds, "landuse", id, 0),
+                raw: String::new(),
+                message: format!("项目“{id}”{text}"),
+            });
         }
         notes.push(note);
     }

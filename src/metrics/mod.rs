@@ -34,7 +34,8 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
     let mut frame = ds.projects.clone();
     add_list_counts(&mut frame)?;
     let funds = funds::per_project(&ds.funds).context("计算资金指标失败")?;
-    let patches = patches::per_project(&ds.patches, &ds.projects).context("计算耕地破碎度指标失败")?;
+    let stages = patches::stage_aggregates(&ds.patches).context("计算耕地破碎度指标失败")?;
+    let patches = patches::per_project(&stages, &ds.projects).context("计算耕地破碎度指标失败")?;
     let esv_table = gep::EsvTable::bundled();
     let d = prices.esv_standard_value.unwrap_or(esv_table.standard_value);
     let esv = gep::per_project(ds, &esv_table, d, &mut findings).context("估算生态系统服务价值失败")?;
@@ -56,7 +57,7 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
     check_surplus(&frame, ds, &mut findings)?;
     patches::check_counts(&frame, ds, &mut findings)?;
     patches::check_terrain(&frame, ds, &mut findings)?;
-    patches::check_rows(&ds.patches, ds, &mut findings)?;
+    patches::check_rows(&ds.patches, &stages, ds, &mut findings)?;
     Ok(ProjectTable { frame, findings })
 }
 

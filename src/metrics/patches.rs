@@ -88,7 +88,7 @@ pub fn stage_aggregates(patches: &DataFrame) -> Result<DataFrame> {
 }
 
 /// Rows of 图斑明细 left out: non-farmland classes per project, with the classes.
-fn excluded(patches: &DataFrame) -> Result<DataFrame> {
+pub fn excluded(patches: &DataFrame) -> Result<DataFrame> {
     Ok(patches
         .clone()
         .lazy()
@@ -143,10 +143,11 @@ fn changes() -> Vec<Expr> {
         .collect()
 }
 
-/// Every `patches_*` field per project that has patch rows; `projects` gives
-/// `terrain` (contiguous threshold) and `area_total` (for PD).
-pub fn per_project(patches: &DataFrame, projects: &DataFrame) -> Result<DataFrame> {
-    let agg = stage_aggregates(patches)?.lazy();
+/// Every `patches_*` field per project that has patch rows, from the
+/// [`stage_aggregates`]; `projects` gives `terrain` (contiguous threshold)
+/// and `area_total` (for PD).
+pub fn per_project(stages: &DataFrame, projects: &DataFrame) -> Result<DataFrame> {
+    let agg = stages.clone().lazy();
     let stage = |label: &str, suffix: &str| {
         let renamed: Vec<Expr> = std::iter::once(col("project_id"))
             .chain(
@@ -197,8 +198,9 @@ pub fn per_project(patches: &DataFrame, projects: &DataFrame) -> Result<DataFram
         .collect()?)
 }
 
-/// Notes on 图斑明细: rows left out, missing areas, and projects without terrain.
-pub fn check_rows(patches: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> Result<()> {
+/// Notes on 图斑明细: non-farmland rows left out and patches without area
+/// (`stages` are the [`stage_aggregates`] of `patches`).
+pub fn check_rows(patches: &DataFrame, stages: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> Result<()> {
     let ex = excluded(patches)?;
     let ids = ex.column("project_id")?.str()?;
     let n = ex.column("n")?.f64()?;
@@ -222,7 +224,7 @@ pub fn check_rows(patches: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> 
         f.severity = Severity::Info;
         out.push(f);
     }
-    let agg = stage_aggregates(patches)?;
+    let agg = stages;
     let ids = agg.column("project_id")?.str()?;
     let stages = agg.column("patch_stage")?.str()?;
     let no_area = agg.column("no_area")?.f64()?;
