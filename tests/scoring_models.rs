@@ -176,3 +176,33 @@ fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
         assert!((s - 1.0).abs() < 1e-9, "{} {s}", p.id);
     }
 }
+
+#[test]
+fn sichuan_admission_2025_scores_candidate_townships() {
+    let path = common::repo().join("fixtures/candidate-townships/候选乡镇.xlsx");
+    let sources = vec![landeval::ingest::Source::from_path(&path).unwrap()];
+    let dict = FieldDict::bundled();
+    let ds = landeval::pipeline::read(&sources, &dict, &FontSet::load(None).unwrap());
+    assert!(!ds.log.has_errors(), "{:#?}", ds.log.findings);
+    let table = metrics::compute(&ds).unwrap().frame;
+    let (mut m, text) = Model::load_with_source("sichuan-admission-2025").unwrap();
+    assert!(check_model(&m, &text, &dict).ok());
+    m.robustness.draws = 1000;
+    let e = score::evaluate(&table, &m, &dict, &ds.origins).unwrap();
+    assert_eq!(e.projects.len(), 12);
+    let selected: Vec<&str> = e
+        .projects
+        .iter()
+        .filter(|p| p.selected)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(selected.len(), 5, "{selected:?}");
+    // 苇荡镇 (HX-0201): consent 97%, 7,400 patches on 28,000 mu, 251 m² per person,
+    // integrated funds 7,700 of 11,200 万元 — strong on need, conditions and capacity.
+    assert!(selected.contains(&"HX-0201"), "{selected:?}");
+    // 沄川镇 (HX-0203): consent 79% and little potential — not admitted.
+    assert!(!selected.contains(&"HX-0203"));
+    for p in &e.projects {
+        assert!(p.robustness.is_some(), "{}", p.id);
+    }
+}
