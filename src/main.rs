@@ -270,8 +270,13 @@ fn evaluate(
         selected
     );
     if let Some(r) = &run.eval.robustness {
+        let set = if r.uses_selection_rules {
+            "本次入选组合".to_string()
+        } else {
+            format!("前 {} 名组合", r.top_n)
+        };
         println!(
-            "稳健性：{} 次抽样，本次入选组合重现 {:.1}%",
+            "稳健性：{} 次抽样，{set}重现 {:.1}%",
             r.draws,
             r.base_set_frequency * 100.0
         );
