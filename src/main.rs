@@ -467,8 +467,13 @@ fn evaluate(
         selected
     );
     if let Some(r) = &run.eval.robustness {
+        let set = if r.uses_selection_rules {
+            "本次入选组合".to_string()
+        } else {
+            format!("前 {} 名组合", r.top_n)
+        };
         println!(
-            "稳健性：{} 次抽样，本次入选组合重现 {:.1}%",
+            "稳健性：{} 次抽样，{set}重现 {:.1}%",
             r.draws,
             r.base_set_frequency * 100.0
         );
@@ -503,6 +508,62 @@ fn model_command(action: ModelAction) -> Result<(), Failure> {
             for v in &m.vetoes {
                 println!("  {}：{}", v.name, v.basis);
             }
+            println!(
+                "\n赋权：{}；合成：{}；同分排序：{}",
+                m.weights
+                    .as_ref()
+                    .map_or(model::WeightMethod::Fixed, |w| w.method)
+                    .label(),
+                m.model.aggregation.label(),
+                m.tie_break_keys().join(" → ")
+            );
+            if let Some(s) = &m.selection {
+                println!(
+                    "示范遴选：{} 个，最低 {} 分，每市（州）至多 {}，{}{}",
+                    s.count,
+                    s.min_score,
+                    s.max_per_city.map_or("不限".into(), |x| x.to_string()),
+                    if s.accepted_only {
+                        "须已整体验收"
+                    } else {
+                        "不要求验收"
+                    },
+                    s.required_grade
+                        .as_ref()
+                        .map_or(String::new(), |g| format!("，须达到“{g}”"))
+                );
+            }
+            for r in &m.rewards {
+                println!("  奖补：第 {}–{} 名每个 {} 万元", r.ranks[0], r.ranks[1], r.amount);
+            }
+            if let Some(cap) = m.selection.as_ref().and_then(|s| s.county_reward_cap) {
+                println!("  每县奖补合计不超过 {cap} 万元");
+            }
+            for t in &m.targets {
+                println!(
+                    "目标：{} {} {}（{}）",
+                    t.name,
+                    t.goal,
+                    t.unit.as_deref().unwrap_or(""),
+                    t.year.map_or(String::new(), |y| format!("{y} 年"))
+                );
+            }
+            let r = &m.robustness;
+            println!(
+                "稳健性：{} 次抽样，权重 ±{:.0}%{}{}",
+                r.draws,
+                r.weight_jitter * 100.0,
+                if r.switch_scaling {
+                    "，目标值法↔极差法"
+                } else {
+                    ""
+                },
+                if r.switch_aggregation {
+                    "，求和↔几何平均"
+                } else {
+                    ""
+                }
+            );
             Ok(())
         }
         ModelAction::Check { file } => {

@@ -176,3 +176,65 @@ fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
         assert!((s - 1.0).abs() < 1e-9, "{} {s}", p.id);
     }
 }
+
+#[test]
+fn sichuan_admission_2025_scores_candidate_townships() {
+    let path = common::repo().join("fixtures/candidate-townships/候选乡镇.xlsx");
+    let sources = vec![landeval::ingest::Source::from_path(&path).unwrap()];
+    let dict = FieldDict::bundled();
+    let ds = landeval::pipeline::read(&sources, &dict, &FontSet::load(None).unwrap());
+    assert!(!ds.log.has_errors(), "{:#?}", ds.log.findings);
+    let table = metrics::compute(&ds).unwrap().frame;
+    let (mut m, text) = Model::load_with_source("sichuan-admission-2025").unwrap();
+    assert!(check_model(&m, &text, &dict).ok());
+    m.robustness.draws = 1000;
+    let e = score::evaluate(&table, &m, &dict, &ds.origins).unwrap();
+    assert_eq!(e.projects.len(), 12);
+    let selected: Vec<&str> = e
+        .projects
+        .iter()
+        .filter(|p| p.selected)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(selected.len(), 5, "{selected:?}");
+    // 苇荡镇 (HX-0201): consent 97%, 7,400 patches on 28,000 mu, 251 m² per person,
+    // integrated funds 7,700 of 11,200 万元 — strong on need, conditions and capacity.
+    assert!(selected.contains(&"HX-0201"), "{selected:?}");
+    // 沄川镇 (HX-0203): consent 79% and little potential — not admitted.
+    assert!(!selected.contains(&"HX-0203"));
+    for p in &e.projects {
+        assert!(p.robustness.is_some(), "{}", p.id);
+    }
+}
+
+#[test]
+fn workbook_and_json_carry_the_robustness_figures() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let dict = FieldDict::bundled();
+    let ds = landeval::pipeline::read(&common::fixture_sources(), &dict, &FontSet::load(None).unwrap());
+    let mut m = Model::load("sichuan-2025").unwrap();
+    m.robustness.draws = 400;
+    let run = landeval::pipeline::evaluate(ds, dict, m, Some([2025, 12, 31])).unwrap();
+    let dir = common::scratch("scoring_models_outputs");
+    let path = dir.join("评估结果.xlsx");
+    landeval::report::xlsx::write(&path, &run.report_input()).unwrap();
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let sheet = wb.worksheet_range("示范候选").unwrap();
+    let head: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = head.iter().position(|h| h == "稳健性判定").unwrap();
+    let first = run.eval.projects.iter().position(|p| p.selected).unwrap() + 1;
+    let verdict = sheet.get((first, col)).unwrap();
+    let expected = run.eval.projects[first - 1]
+        .robustness
+        .as_ref()
+        .unwrap()
+        .verdict_label
+        .clone();
+    assert_eq!(verdict, &Data::String(expected));
+    let json: serde_json::Value =
+        serde_json::from_str(&landeval::report::results_json(&run.report_input()).unwrap()).unwrap();
+    assert_eq!(json["robustness"]["draws"], 400);
+    assert!(json["method"]["weights"].as_array().unwrap().len() == run.model.indicators.len());
+    assert!(json["projects"][0]["robustness"]["p_selected"].is_number());
+    assert!(json["projects"][0]["reward"].is_number());
+}

@@ -117,7 +117,13 @@ impl Cell {
         };
         match v {
             Some(x) if x.is_finite() && x > 0.0 => Ok(x),
-            _ => Err(format!("判断矩阵元素“{self:?}”不是正数或分数")),
+            _ => {
+                let raw = match self {
+                    Cell::Num(x) => x.to_string(),
+                    Cell::Text(t) => t.clone(),
+                };
+                Err(format!("判断矩阵元素“{raw}”不是正数或分数"))
+            }
         }
     }
 }

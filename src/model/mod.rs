@@ -14,6 +14,10 @@ use std::path::Path;
 pub const BUNDLED_MODELS: &[(&str, &str)] = &[
     ("national-2025", include_str!("../../scoring-models/national-2025.toml")),
     ("sichuan-2025", include_str!("../../scoring-models/sichuan-2025.toml")),
+    (
+        "sichuan-admission-2025",
+        include_str!("../../scoring-models/sichuan-admission-2025.toml"),
+    ),
     ("ningxia-2025", include_str!("../../scoring-models/ningxia-2025.toml")),
     ("qiannan-2025", include_str!("../../scoring-models/qiannan-2025.toml")),
     ("haining-2021", include_str!("../../scoring-models/haining-2021.toml")),

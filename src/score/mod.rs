@@ -445,7 +445,7 @@ fn method_of(model: &Model, scored: &cohort::Scored) -> Method {
             ));
         }
     }
-    if model.weights.is_some() {
+    if scored.derived.method != crate::model::WeightMethod::Fixed {
         let sum: f64 = scored.derived.points.iter().sum();
         notes.push(format!(
             "{}得到的权重已归一化并换算为分值，合计 {:.2} 分",

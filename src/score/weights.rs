@@ -168,9 +168,18 @@ pub struct Derived {
 pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
     let total = model.total_points();
     let fixed: Vec<f64> = model.indicators.iter().map(|i| i.points / total).collect();
-    let Some(spec) = &model.weights else {
-        return Ok(as_points(WeightMethod::Fixed, fixed, total, Vec::new(), Vec::new()));
+    let exact = || Derived {
+        method: WeightMethod::Fixed,
+        points: model.indicators.iter().map(|i| i.points).collect(),
+        ahp: Vec::new(),
+        notes: Vec::new(),
     };
+    let Some(spec) = &model.weights else {
+        return Ok(exact());
+    };
+    if spec.method == WeightMethod::Fixed {
+        return Ok(exact());
+    }
     let mut notes = Vec::new();
     let mut reports = Vec::new();
     let objective = |method: WeightMethod, notes: &mut Vec<String>| -> Result<Vec<f64>> {
@@ -194,7 +203,7 @@ pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
         Ok(w)
     };
     let w = match spec.method {
-        WeightMethod::Fixed => fixed,
+        WeightMethod::Fixed => return Ok(exact()),
         WeightMethod::Ahp => ahp_weights(model, &fixed, &mut reports)?,
         WeightMethod::Entropy | WeightMethod::Critic => objective(spec.method, &mut notes)?,
         WeightMethod::Combined => {
