@@ -213,6 +213,9 @@ fn unit_base(u: &str) -> Option<(&'static str, f64)> {
         "元" => ("money", 1e-4),
         "千元" => ("money", 1e-1),
         "亿元" => ("money", 1e4),
+        "公斤" | "千克" | "kg" => ("mass", 1.0),
+        "吨" | "t" => ("mass", 1_000.0),
+        "万公斤" => ("mass", 10_000.0),
         "%" | "％" => ("ratio", 1e-2),
         "‰" => ("ratio", 1e-3),
         _ => return None,
@@ -239,5 +242,6 @@ mod tests {
         assert_eq!(unit_factor("万元", "亿元"), Some(1e-4));
         assert!((unit_factor("平方米", "亩").unwrap() - 0.0015).abs() < 1e-12);
         assert_eq!(unit_factor("亩", "万元"), None);
+        assert_eq!(unit_factor("吨", "公斤"), Some(1_000.0));
     }
 }
