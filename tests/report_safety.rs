@@ -180,7 +180,9 @@ fn templates_dir_overrides_bundled_templates() {
 }
 
 /// The two projects above have the same indicator data, so they tie at rank 1.
-/// With reward tiers 1–1: 1000 万元 and 2–3: 600 万元 each gets 1000, 2000 in all.
+/// Rewards go to selected demonstration projects; with the selection opened to
+/// any score and unaccepted projects, both are selected and share place 1, so
+/// with reward tiers 1–1: 1000 万元 and 2–3: 600 万元 each gets 1000, 2000 in all.
 /// Headline effects: patches 500 → 300 in each project, so 1000 → 600 summed.
 #[test]
 fn committee_reward_estimate_and_headline_effects_by_hand() {
@@ -196,6 +198,10 @@ fn committee_reward_estimate_and_headline_effects_by_hand() {
             amount: 600.0,
         },
     ];
+    let rule = model.selection.as_mut().expect("national-2025 selects demonstrations");
+    rule.min_score = 0.0;
+    rule.accepted_only = false;
+    rule.required_grade = None;
     let dir = common::scratch("safety-input-reward");
     let path = dir.join("恶意名称.xlsx");
     workbook(&path);

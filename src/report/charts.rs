@@ -349,3 +349,86 @@ pub fn hbars(items: &[(String, f64)], unit: &str) -> Result<String> {
     }
     Ok(svg)
 }
+
+/// One candidate's rank interval: label, evaluated rank, median, 5% and 95% rank.
+pub struct RankInterval {
+    pub label: String,
+    pub rank: u32,
+    pub median: u32,
+    pub low: u32,
+    pub high: u32,
+}
+
+/// Rank intervals of the demonstration candidates as error bars (rank 1 at the
+/// left): a line from the 5% to the 95% rank, a dot at the median and a
+/// diamond at the evaluated rank.
+pub fn rank_intervals(items: &[RankInterval]) -> Result<String> {
+    const ROW: u32 = 26;
+    let height = 50 + ROW * items.len().max(1) as u32;
+    let worst = items.iter().map(|x| x.high.max(x.rank)).max().unwrap_or(1) as f64 + 1.0;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let (labels, plot) = root.split_horizontally(260);
+        let font = |s: u32| (SANS, s + 2).into_font();
+        let n = items.len() as f64;
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(10)
+            .margin_right(20)
+            .x_label_area_size(40)
+            .build_cartesian_2d(0.5f64..worst, 0f64..n.max(1.0))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_label_style(font(12))
+            .x_desc("名次（5%–95% 区间，圆点为中位数，三角为本次评估名次）")
+            .axis_desc_style(font(12))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(err)?;
+        for (i, it) in items.iter().enumerate() {
+            let y = n - i as f64 - 0.5;
+            let (lo, hi) = (f64::from(it.low), f64::from(it.high));
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(lo, y), (hi, y)],
+                    PALETTE[0].stroke_width(3),
+                )))
+                .map_err(err)?;
+            for x in [lo, hi] {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, y - 0.2), (x, y + 0.2)],
+                        PALETTE[0].stroke_width(2),
+                    )))
+                    .map_err(err)?;
+            }
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (f64::from(it.median), y),
+                    5,
+                    PALETTE[0].filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(TriangleMarker::new(
+                    (f64::from(it.rank), y),
+                    6,
+                    PALETTE[1].filled(),
+                )))
+                .map_err(err)?;
+            labels
+                .draw(&Text::new(
+                    truncate(&it.label, 18),
+                    (4, 14 + (i as u32 * ROW) as i32),
+                    font(14),
+                ))
+                .map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}

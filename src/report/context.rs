@@ -74,6 +74,8 @@ pub struct Ctx {
     pub robustness: Vec<RobustRow>,
     /// Paths of the stacked score charts (one per block of projects).
     pub score_charts: Vec<String>,
+    /// Monte Carlo settings and set stability, cut-off swaps and rank reversals, as sentences.
+    pub robustness_notes: Vec<String>,
 }
 
 /// One demonstration candidate's robustness.
@@ -81,6 +83,9 @@ pub struct Ctx {
 pub struct RobustRow {
     pub rank: String,
     pub name: String,
+    /// 稳定入选 / 边缘 / 稳定落选.
+    pub verdict: String,
+    pub selected: bool,
     pub median_rank: String,
     /// 5–95% rank interval, e.g. `2–5`.
     pub interval: String,
@@ -323,20 +328,20 @@ fn summary(model: &Model, projects: &[ProjectScore]) -> Summary {
             .filter(|p| p.vetoed)
             .map(|p| [p.name.clone(), p.city.clone(), breached_names(model, p).join("、")])
             .collect(),
-        rewards: rewards(model, projects)
+        rewards: rewards(projects)
             .iter()
             .map(|(p, a)| [rank_text(p), p.name.clone(), p.county.clone(), fmt_num(*a, 2)])
             .collect(),
-        reward_total: fmt_num(rewards(model, projects).iter().map(|x| x.1).sum(), 2),
+        reward_total: fmt_num(rewards(projects).iter().map(|x| x.1).sum(), 2),
     }
 }
 
-/// Eligible projects whose rank falls in a reward tier, with the amount (万元).
-pub fn rewards<'a>(model: &Model, projects: &'a [ProjectScore]) -> Vec<(&'a ProjectScore, f64)> {
+/// Projects awarded reward funds (万元, after the county cap) by the score stage.
+pub fn rewards(projects: &[ProjectScore]) -> Vec<(&ProjectScore, f64)> {
     projects
         .iter()
-        .filter(|p| !p.vetoed)
-        .filter_map(|p| p.rank.and_then(|r| super::assess::reward_of(model, r)).map(|a| (p, a)))
+        .filter(|p| p.reward > 0.0)
+        .map(|p| (p, p.reward))
         .collect()
 }
 
@@ -584,9 +589,118 @@ pub fn committee(input: &ReportInput) -> Ctx {
         quality: quality(input),
         stamp: stamp(input),
         self_vs: self_vs(projects),
-        robustness: Vec::new(),
+        robustness: robust_rows(projects),
         score_charts: Vec::new(),
+        robustness_notes: robustness_notes(input),
     }
+}
+
+/// Demonstration candidates for the robustness table: eligible projects that are
+/// selected or not stably out, in ranking order.
+pub fn robust_candidates(projects: &[ProjectScore]) -> Vec<&ProjectScore> {
+    projects
+        .iter()
+        .filter(|p| !p.vetoed)
+        .filter(|p| {
+            p.robustness
+                .as_ref()
+                .is_some_and(|r| p.selected || r.verdict != crate::score::robust::Verdict::StableOut)
+        })
+        .collect()
+}
+
+fn robust_rows(projects: &[ProjectScore]) -> Vec<RobustRow> {
+    robust_candidates(projects)
+        .into_iter()
+        .filter_map(|p| {
+            let r = p.robustness.as_ref()?;
+            Some(RobustRow {
+                rank: rank_text(p),
+                name: p.name.clone(),
+                verdict: r.verdict_label.clone(),
+                selected: p.selected,
+                median_rank: r.median_rank.to_string(),
+                interval: format!("{}–{}", r.rank_p05, r.rank_p95),
+                probability: format!("{:.1}%", r.p_selected * 100.0),
+            })
+        })
+        .collect()
+}
+
+fn project_name<'a>(projects: &'a [ProjectScore], id: &'a str) -> &'a str {
+    projects.iter().find(|p| p.id == id).map_or(id, |p| p.name.as_str())
+}
+
+fn indicator_name<'a>(model: &'a Model, id: &'a str) -> &'a str {
+    model
+        .indicators
+        .iter()
+        .find(|i| i.id == id)
+        .map_or(id, |i| i.name.as_str())
+}
+
+/// The Monte Carlo set-up and what it found, cut-off swaps and rank reversals, in words.
+fn robustness_notes(input: &ReportInput) -> Vec<String> {
+    let eval = input.eval;
+    let Some(s) = &eval.robustness else { return Vec::new() };
+    let projects = &eval.projects;
+    let mut notes = vec![format!(
+        "按模型种子 {} 抽样 {} 次：每个指标的分值在 ±{:.0}% 内随机扰动后按总分 100 重新归一{}{}；每次按{}重新排名遴选。",
+        s.seed,
+        s.draws,
+        s.weight_jitter * 100.0,
+        if s.switch_scaling {
+            "，目标值法与极差法随机互换"
+        } else {
+            ""
+        },
+        if s.switch_aggregation {
+            "，加权求和与加权几何平均随机互换"
+        } else {
+            ""
+        },
+        if s.uses_selection_rules {
+            "模型的遴选规则".to_string()
+        } else {
+            format!("前 {} 名", s.top_n)
+        },
+    )];
+    notes.push(format!(
+        "本次入选组合在 {:.1}% 的抽样中完全重现；共出现 {} 种不同的入选组合，最常见的一种占 {:.1}%。",
+        s.base_set_frequency * 100.0,
+        s.distinct_sets,
+        s.modal_set_frequency * 100.0
+    ));
+    for c in &eval.cutoff_swaps {
+        notes.push(format!(
+            "临界：{}（入选）与{}（未入选）——“{}”的分值由 {} 调为 {}（{:+.1}%），两者即可互换。",
+            project_name(projects, &c.above),
+            project_name(projects, &c.below),
+            indicator_name(input.model, &c.indicator),
+            fmt_num(c.points, 2),
+            fmt_num(c.new_points, 2),
+            c.relative * 100.0
+        ));
+    }
+    if crate::score::reversal::is_relative(input.model) {
+        if eval.reversals.is_empty() {
+            notes.push("秩反转检验：移除任一项目或加入最差项目的副本，前列项目的先后次序均不变。".into());
+        }
+        for r in &eval.reversals {
+            let what = match r.change {
+                crate::score::reversal::Change::Removed => format!("移除{}后", project_name(projects, &r.project)),
+                crate::score::reversal::Change::CopyAdded => {
+                    format!("加入{}的副本后", project_name(projects, &r.project))
+                }
+            };
+            notes.push(format!(
+                "秩反转：{what}，{}反超{}（同批相对计分的固有缺陷，请委员会知悉）。",
+                project_name(projects, &r.now_above),
+                project_name(projects, &r.was_above)
+            ));
+        }
+    }
+    notes
 }
 
 /// The reproducibility stamp: model, tool version, SHA-256 of every input.

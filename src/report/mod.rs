@@ -90,6 +90,10 @@ pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) ->
             "/charts/effects.svg".to_string(),
             charts::before_after(&headline_effects(input))?.into_bytes(),
         ),
+        (
+            "/charts/rank-intervals.svg".to_string(),
+            charts::rank_intervals(&rank_intervals(input))?.into_bytes(),
+        ),
     ]);
     let (pdf_bytes, pages) = compile_pdf(markup, files, &fonts, input.date)?;
     let pdf = dir.join("评估报告.pdf");
@@ -104,6 +108,23 @@ pub fn write_committee(dir: &Path, input: &ReportInput, opts: &RenderOptions) ->
         json,
         pages,
     })
+}
+
+/// Rank intervals of the robustness table's candidates, for the error-bar chart.
+fn rank_intervals(input: &ReportInput) -> Vec<charts::RankInterval> {
+    context::robust_candidates(&input.eval.projects)
+        .into_iter()
+        .filter_map(|p| {
+            let r = p.robustness.as_ref()?;
+            Some(charts::RankInterval {
+                label: p.name.clone(),
+                rank: p.rank?,
+                median: r.median_rank,
+                low: r.rank_p05,
+                high: r.rank_p95,
+            })
+        })
+        .collect()
 }
 
 /// Files written by a self-assessment or bulletin run.
@@ -369,7 +390,7 @@ pub fn results_json(input: &ReportInput) -> Result<String> {
         inputs: &input.dataset.inputs,
         projects: &input.eval.projects,
         headline_effects: headline_effects(input),
-        rewards: context::rewards(m, &input.eval.projects)
+        rewards: context::rewards(&input.eval.projects)
             .into_iter()
             .map(|(p, a)| (p.id.as_str(), a))
             .collect(),

@@ -102,7 +102,7 @@ pub fn numbers<'a>(input: &'a ReportInput, p: &'a ProjectScore, cohort: Option<&
         date: format!("{:04}-{:02}-{:02}", input.date[0], input.date[1], input.date[2]),
         model: [&input.model.model.id, &input.model.model.version],
         project: p,
-        next_grade: assess::next_grade(input.model, p.total),
+        next_grade: assess::next_grade(p),
         obstacles: assess::obstacles(p),
         cohort,
         cohort_rank: cohort.filter(|_| !p.vetoed).map(|c| c.rank_of(p.total)),
@@ -288,7 +288,7 @@ pub fn context(input: &ReportInput, p: &ProjectScore, cohort: Option<&Cohort>) -
     let next_grade = if p.vetoed {
         "项目触碰法定红线，一票否决，等级为不合格；须先整改消除否决事项，得分才计入等级。".to_string()
     } else {
-        match assess::next_grade(model, p.total) {
+        match assess::next_grade(p) {
             Some(n) => format!(
                 "距“{}”等级（{} 分）还差 {} 分。",
                 n.grade,

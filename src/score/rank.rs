@@ -111,12 +111,15 @@ pub fn grade_level(model: &Model, grade: &str) -> usize {
     bounds.iter().position(|(g, _)| *g == grade).unwrap_or(bounds.len())
 }
 
-/// Reward tiers by selection order, each county capped.
+/// Reward tiers by place among the selected projects (tied totals share a
+/// place, so tied projects get the same tier), each county capped in selection order.
 fn reward(projects: &mut [ProjectScore], model: &Model) {
     let cap = model.selection.as_ref().and_then(|s| s.county_reward_cap);
     let mut per_county: HashMap<String, f64> = HashMap::new();
-    for (k, p) in projects.iter_mut().filter(|p| p.selected).enumerate() {
-        let place = k as u32 + 1;
+    let totals: Vec<f64> = projects.iter().filter(|p| p.selected).map(|p| p.total).collect();
+    for p in projects.iter_mut().filter(|p| p.selected) {
+        // Place among the selected, shared on ties (1, 2, 2, 4) like the rank.
+        let place = 1 + totals.iter().filter(|t| **t > p.total + TIE).count() as u32;
         let Some(tier) = model
             .rewards
             .iter()
