@@ -108,6 +108,9 @@ pub struct FieldDict {
     pub fields: Vec<FieldDef>,
     #[serde(rename = "derived", default)]
     pub derived: Vec<DerivedDef>,
+    /// Header labels of each field, normalised once for ingest (see `ingest::header`).
+    #[serde(skip)]
+    pub label_cache: std::sync::OnceLock<Vec<Vec<(String, String)>>>,
 }
 
 /// The key column present on every sheet.

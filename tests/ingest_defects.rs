@@ -576,10 +576,11 @@ fn every_defect_gives_its_message_at_its_cell() {
 #[test]
 fn consistent_total_rows_and_valid_forms_raise_nothing() {
     // 1000 + 1000 = 2000 and the 合计 says 2005: 0.25 % off, under 0.5 %.
-    // The second row writes its numbers as text: "1,000", full-width "５００".
+    // The second row writes its area as text "1,000".
+    // Its 计划总投资 is a formula: the cached 500 is read.
     let mut r2 = ledger_row("T-02");
     r2[5] = S("1,000");
-    r2[7] = S("５００");
+    r2[7] = C::F("=200+300", "500");
     r2[6] = S("2023年5月");
     let file = ledger(vec![
         ledger_row("T-01"),
@@ -606,6 +607,9 @@ fn consistent_total_rows_and_valid_forms_raise_nothing() {
     let area = ds.projects.column("area_total").expect("column");
     let area: Vec<Option<f64>> = area.f64().expect("f64").iter().collect();
     assert_eq!(area, vec![Some(1000.0), Some(1000.0)]);
+    let inv = ds.projects.column("investment_planned").expect("column");
+    let inv: Vec<Option<f64>> = inv.f64().expect("f64").iter().collect();
+    assert_eq!(inv, vec![Some(500.0), Some(500.0)]);
     let t = &ds.log.tallies[0];
     assert_eq!((t.rows_read, t.rows_used, t.rows_skipped), (3, 2, 1));
 }

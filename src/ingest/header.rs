@@ -5,7 +5,7 @@
 //! (`(20分)`, `（注：…）`) dropped, and a unit in brackets (`（公顷）`,
 //! `（单位：万元）`) split off.
 
-use crate::fields::{FieldDef, FieldDict, is_convertible_unit};
+use crate::fields::{FieldDef, FieldDict, PROJECT_ID, is_convertible_unit};
 
 /// A header cell recognised as a field.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,10 +92,22 @@ fn parse_label(n: &str) -> (String, Option<String>) {
     (base, unit)
 }
 
-fn names(f: &FieldDef) -> impl Iterator<Item = String> + '_ {
+/// Every label of a field (name and aliases): normalised, and its name part without units or notes.
+fn labels(f: &FieldDef) -> Vec<(String, String)> {
     std::iter::once(f.name.as_str())
         .chain(f.aliases.iter().map(String::as_str))
-        .map(normalize)
+        .map(|l| {
+            let n = normalize(l);
+            let base = parse_label(&n).0;
+            (n, base)
+        })
+        .collect()
+}
+
+/// The labels of every field, by field index, computed once per dictionary.
+fn all_labels(dict: &FieldDict) -> &[Vec<(String, String)>] {
+    dict.label_cache
+        .get_or_init(|| dict.fields.iter().map(labels).collect())
 }
 
 /// Recognise a header cell among the columns of `sheet`.
@@ -104,10 +116,12 @@ pub fn match_header(dict: &FieldDict, sheet: &str, text: &str) -> Option<HeaderM
     if n.is_empty() {
         return None;
     }
-    let fields = dict.sheet_fields(sheet);
-    if let Some(f) = fields.iter().find(|f| names(f).any(|k| k == n)) {
+    let cache = all_labels(dict);
+    let in_sheet = |i: &usize| dict.fields[*i].sheet == sheet || dict.fields[*i].id == PROJECT_ID;
+    let candidates = || (0..dict.fields.len()).filter(in_sheet);
+    if let Some(i) = candidates().find(|&i| cache[i].iter().any(|(k, _)| *k == n)) {
         return Some(HeaderMatch {
-            field: f.id.clone(),
+            field: dict.fields[i].id.clone(),
             unit: None,
         });
     }
@@ -115,11 +129,10 @@ pub fn match_header(dict: &FieldDict, sheet: &str, text: &str) -> Option<HeaderM
     if base.is_empty() {
         return None;
     }
-    fields
-        .iter()
-        .find(|f| names(f).any(|k| k == base || parse_label(&k).0 == base))
-        .map(|f| HeaderMatch {
-            field: f.id.clone(),
+    candidates()
+        .find(|&i| cache[i].iter().any(|(k, b)| *k == base || *b == base))
+        .map(|i| HeaderMatch {
+            field: dict.fields[i].id.clone(),
             unit,
         })
 }

@@ -155,10 +155,7 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
     let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
     let first_data = header.row + header.height;
     for (i, row) in rows.iter().enumerate().skip(first_data) {
-        if row
-            .iter()
-            .all(|d| matches!(d, Data::Empty) || cell::raw_text(d).trim().is_empty())
-        {
+        if row.iter().all(is_blank) {
             continue;
         }
         tally.rows_read += 1;
@@ -357,14 +354,17 @@ impl Skip {
     }
 }
 
-fn first_col(row: &[Data]) -> usize {
-    row.iter()
-        .position(|d| !cell::raw_text(d).trim().is_empty())
-        .unwrap_or(0)
+/// Empty, or text of blanks only (checked without formatting numbers).
+fn is_blank(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
 }
 
-fn first_text(row: &[Data]) -> String {
-    row.get(first_col(row)).map(cell::raw_text).unwrap_or_default()
+fn first_col(row: &[Data]) -> usize {
+    row.iter().position(|d| !is_blank(d)).unwrap_or(0)
 }
 
 /// Subtotal, note and sign-off rows are skipped with their reason: a short
@@ -373,6 +373,9 @@ fn first_text(row: &[Data]) -> String {
 fn skip_reason(row: &[Data]) -> Option<(Skip, usize)> {
     for (c, d) in row.iter().enumerate() {
         let Data::String(s) = d else { continue };
+        if !s.contains('计') {
+            continue;
+        }
         let t = header::normalize(s);
         if t.chars().count() > 12 {
             continue;
@@ -385,7 +388,10 @@ fn skip_reason(row: &[Data]) -> Option<(Skip, usize)> {
             return Some((Skip::Subtotal, c));
         }
     }
-    let t = header::normalize(&first_text(row));
+    let Some(Data::String(first)) = row.get(first_col(row)) else {
+        return None;
+    };
+    let t = header::normalize(first);
     const NOTES: &[&str] = &[
         "注:",
         "注",
@@ -468,7 +474,6 @@ pub fn convert(x: f64, factor: f64) -> f64 {
 
 /// Read one cell as its field's type, converting units; logs problems.
 fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut QualityLog) -> Option<Value> {
-    let raw = cell::raw_text(d);
     let read = match f.kind {
         FieldType::Number => {
             let (r, pct) = cell::read_number(d);
@@ -493,13 +498,13 @@ fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut Q
         Read::NotApplicable => {
             log.info(
                 origin.clone(),
-                &raw,
+                &cell::raw_text(d),
                 format!("“{}”填写“不涉及”，按不适用处理（不计为 0）", f.name),
             );
             None
         }
         Read::Invalid(why) => {
-            log.error(origin.clone(), &raw, format!("“{}”{}", f.name, why));
+            log.error(origin.clone(), &cell::raw_text(d), format!("“{}”{}", f.name, why));
             None
         }
     }

@@ -1,15 +1,16 @@
 //! Opening an input file as sheets of cells, within the safety limits.
 //!
-//! xlsx is streamed cell by cell (calamine's cell reader), so a sheet whose
-//! cells lie beyond the row or column limit is refused before it is held in
-//! memory; xls, xlsb and ods go through calamine's ranges; csv is decoded
-//! and parsed here. Zip-based files are checked against the decompressed
+//! xlsx and xlsb are streamed cell by cell (calamine's cell readers), so a
+//! sheet whose cells lie beyond the row or column limit is refused before it
+//! is held in memory; xls and ods go through calamine's ranges (xls is
+//! bounded by its format, 65,536 × 256; ods by the decompressed-size limit);
+//! csv is decoded and parsed here. Zip-based files are checked against the decompressed
 //! size limit from their central directory before calamine opens them.
 
 use super::limits::{self, Limits, ZipProblem};
 use super::log::{Origin, QualityLog};
 use super::{Source, csv};
-use calamine::{Data, Reader, Xlsx, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Xlsb, Xlsx, open_workbook_auto_from_rs};
 use std::io::Cursor;
 
 /// A sheet's cells at absolute positions: `rows[r][c]` is cell (r, c);
@@ -43,6 +44,46 @@ pub struct SheetGrid {
 /// The file's extension, lower case.
 fn extension(name: &str) -> String {
     name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default()
+}
+
+/// Stream every wanted sheet of a workbook whose reader has a cell-by-cell
+/// `worksheet_cells_reader` (xlsx, xlsb).
+macro_rules! read_streamed {
+    ($src:expr, $wb:expr, $limits:expr, $wanted:expr, $log:expr) => {{
+        let (src, limits, log): (&Source, &Limits, &mut QualityLog) = ($src, $limits, $log);
+        let mut wb = $wb;
+        let mut out = Vec::new();
+        for name in wb.sheet_names() {
+            if !$wanted(&name) {
+                out.push(SheetGrid {
+                    name,
+                    grid: Grid::default(),
+                    csv: false,
+                });
+                continue;
+            }
+            let mut reader = match wb.worksheet_cells_reader(&name) {
+                Ok(r) => r,
+                Err(e) => {
+                    log.error(
+                        Origin::new(&src.name, &name, String::new()),
+                        "",
+                        format!("无法读取工作表：{e}"),
+                    );
+                    continue;
+                }
+            };
+            let mut cells = std::iter::from_fn(|| match reader.next_cell() {
+                Ok(Some(c)) => Some(Ok((c.get_position(), Data::from(c.get_value().clone())))),
+                Ok(None) => None,
+                Err(e) => Some(Err(e.to_string())),
+            });
+            if let Some(grid) = collect_cells(src, &name, limits, &mut cells, log) {
+                out.push(SheetGrid { name, grid, csv: false });
+            }
+        }
+        out
+    }};
 }
 
 /// Read the sheets of a file that `wanted` accepts (every sheet of a csv).
@@ -82,10 +123,13 @@ pub fn read_sheets(
                 return Vec::new();
             }
         }
-        if !matches!(ext.as_str(), "xlsb" | "ods")
-            && let Ok(wb) = Xlsx::new(Cursor::new(src.data.as_slice()))
-        {
-            return read_xlsx(src, wb, limits, wanted, log);
+        if ext != "ods" {
+            if let Ok(wb) = Xlsx::new(Cursor::new(src.data.as_slice())) {
+                return read_streamed!(src, wb, limits, wanted, log);
+            }
+            if let Ok(wb) = Xlsb::new(Cursor::new(src.data.as_slice())) {
+                return read_streamed!(src, wb, limits, wanted, log);
+            }
         }
     }
     read_other(src, limits, wanted, log)
@@ -104,68 +148,39 @@ fn too_big(src: &Source, sheet: &str, limits: &Limits, r: usize, c: usize, log: 
     );
 }
 
-fn read_xlsx(
+/// Collect streamed cells into a grid; `None` (logged) when a cell lies
+/// beyond the limits or the sheet is corrupt.
+fn collect_cells(
     src: &Source,
-    mut wb: Xlsx<Cursor<&[u8]>>,
+    name: &str,
     limits: &Limits,
-    wanted: &dyn Fn(&str) -> bool,
+    cells: &mut dyn Iterator<Item = Result<((u32, u32), Data), String>>,
     log: &mut QualityLog,
-) -> Vec<SheetGrid> {
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        if !wanted(&name) {
-            out.push(SheetGrid {
-                name,
-                grid: Grid::default(),
-                csv: false,
-            });
-            continue;
-        }
-        let mut reader = match wb.worksheet_cells_reader(&name) {
-            Ok(r) => r,
+) -> Option<Grid> {
+    let mut grid = Grid::default();
+    for cell in cells {
+        match cell {
+            Ok(((r, c), d)) => {
+                let (r, c) = (r as usize, c as usize);
+                if r >= limits.max_rows || c >= limits.max_cols {
+                    too_big(src, name, limits, r, c, log);
+                    return None;
+                }
+                if !matches!(d, Data::Empty) {
+                    grid.set(r, c, d);
+                }
+            }
             Err(e) => {
                 log.error(
-                    Origin::new(&src.name, &name, String::new()),
+                    Origin::new(&src.name, name, String::new()),
                     "",
-                    format!("无法读取工作表：{e}"),
+                    format!("工作表内容损坏，无法读取：{e}"),
                 );
-                continue;
+                return None;
             }
-        };
-        let mut grid = Grid::default();
-        let mut refused = false;
-        loop {
-            match reader.next_cell() {
-                Ok(Some(cell)) => {
-                    let (r, c) = cell.get_position();
-                    let (r, c) = (r as usize, c as usize);
-                    if r >= limits.max_rows || c >= limits.max_cols {
-                        too_big(src, &name, limits, r, c, log);
-                        refused = true;
-                        break;
-                    }
-                    let d: Data = cell.get_value().clone().into();
-                    if !matches!(d, Data::Empty) {
-                        grid.set(r, c, d);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    log.error(
-                        Origin::new(&src.name, &name, String::new()),
-                        "",
-                        format!("工作表内容损坏，无法读取：{e}"),
-                    );
-                    refused = true;
-                    break;
-                }
-            }
-        }
-        if !refused {
-            out.push(SheetGrid { name, grid, csv: false });
         }
     }
-    out
+    Some(grid)
 }
 
 fn read_other(src: &Source, limits: &Limits, wanted: &dyn Fn(&str) -> bool, log: &mut QualityLog) -> Vec<SheetGrid> {
