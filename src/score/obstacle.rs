@@ -44,7 +44,8 @@ pub fn diagnose(model: &Model, p: &mut ProjectScore) {
     for o in &mut lost {
         o.degree = o.lost / sum;
     }
-    lost.sort_by(|a, b| b.lost.total_cmp(&a.lost).then_with(|| a.id.cmp(&b.id)));
+    // Largest first; equal losses (to 1e-9 points) keep the model's order (stable sort).
+    lost.sort_by_key(|o| std::cmp::Reverse((o.lost * 1e9).round() as i64));
     p.next_grade = if p.vetoed { None } else { gap(model, p.total, &lost) };
     p.obstacles = lost;
 }
