@@ -180,6 +180,10 @@ pub struct Card {
     pub vetoed: bool,
     /// Input files holding the project's rows.
     pub files: String,
+    /// How the project's GEP was obtained (accounted or estimated), empty when neither.
+    pub gep_source: String,
+    /// Ecosystem value lost by turning ponds, wetland or forest into farmland, empty when none.
+    pub esv_note: String,
 }
 
 #[derive(Serialize)]
@@ -437,8 +441,26 @@ fn sources(dict: &FieldDict, origins: &Origins, project: &str, ind: &Indicator) 
     out.join("；")
 }
 
+/// The card's line on where the GEP figures come from (DESIGN §4).
+fn gep_source(table: &super::values::FieldTable, id: &str) -> String {
+    let method = match table.get(id, "gep_method") {
+        Some(super::values::Shown::Text(t)) => t,
+        _ => return String::new(),
+    };
+    let figures = match (table.num(id, "gep_used_before"), table.num(id, "gep_used_after")) {
+        (Some(b), Some(a)) => format!("（{} → {} 亿元）", fmt_num(b, 2), fmt_num(a, 2)),
+        _ => String::new(),
+    };
+    if method == "核算" {
+        format!("县级填报的核算值{figures}")
+    } else {
+        format!("估算值（未填报核算结果，按土地利用结构以当量因子法估算生态系统服务价值）{figures}")
+    }
+}
+
 fn card(input: &ReportInput, p: &ProjectScore) -> Card {
     let model = input.model;
+    let table = super::values::FieldTable::new(input.fields);
     let rows = p
         .indicators
         .iter()
@@ -495,7 +517,13 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
         p.not_selected
             .map_or_else(String::new, |r| format!("未入选：{}", not_selected_label(r)))
     };
+    let esv_note = match table.get(&p.id, "esv_conversion_note") {
+        Some(super::values::Shown::Text(t)) => t,
+        _ => String::new(),
+    };
     Card {
+        gep_source: gep_source(&table, &p.id),
+        esv_note,
         id: p.id.clone(),
         name: p.name.clone(),
         city: p.city.clone(),
@@ -639,12 +667,9 @@ fn indicator_name<'a>(model: &'a Model, id: &'a str) -> &'a str {
         .map_or(id, |i| i.name.as_str())
 }
 
-/// The Monte Carlo set-up and what it found, cut-off swaps and rank reversals, in words.
-fn robustness_notes(input: &ReportInput) -> Vec<String> {
-    let eval = input.eval;
-    let Some(s) = &eval.robustness else { return Vec::new() };
-    let projects = &eval.projects;
-    let mut notes = vec![format!(
+/// The Monte Carlo set-up, in words.
+pub fn robustness_method(s: &crate::score::robust::Summary) -> String {
+    format!(
         "按模型种子 {} 抽样 {} 次：每个指标的分值在 ±{:.0}% 内随机扰动后按总分 100 重新归一{}{}；每次按{}重新排名遴选。",
         s.seed,
         s.draws,
@@ -664,13 +689,25 @@ fn robustness_notes(input: &ReportInput) -> Vec<String> {
         } else {
             format!("前 {} 名", s.top_n)
         },
-    )];
-    notes.push(format!(
+    )
+}
+
+/// How often the selected set recurs across the draws, in words.
+pub fn set_stability(s: &crate::score::robust::Summary) -> String {
+    format!(
         "本次入选组合在 {:.1}% 的抽样中完全重现；共出现 {} 种不同的入选组合，最常见的一种占 {:.1}%。",
         s.base_set_frequency * 100.0,
         s.distinct_sets,
         s.modal_set_frequency * 100.0
-    ));
+    )
+}
+
+/// The Monte Carlo set-up and what it found, cut-off swaps and rank reversals, in words.
+fn robustness_notes(input: &ReportInput) -> Vec<String> {
+    let eval = input.eval;
+    let Some(s) = &eval.robustness else { return Vec::new() };
+    let projects = &eval.projects;
+    let mut notes = vec![robustness_method(s), set_stability(s)];
     for c in &eval.cutoff_swaps {
         notes.push(format!(
             "临界：{}（入选）与{}（未入选）——“{}”的分值由 {} 调为 {}（{:+.1}%），两者即可互换。",

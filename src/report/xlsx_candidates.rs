@@ -109,41 +109,8 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     };
     let e = input.eval;
     if let Some(s) = &e.robustness {
-        line(
-            &mut r,
-            "稳健性分析",
-            format!(
-                "蒙特卡洛 {} 次（种子 {}）：各指标权重在 ±{:.0}% 内随机扰动后归一化{}{}；按{}",
-                s.draws,
-                s.seed,
-                s.weight_jitter * 100.0,
-                if s.switch_scaling {
-                    "，目标值法与极差法随机切换"
-                } else {
-                    ""
-                },
-                if s.switch_aggregation {
-                    "，加权求和与加权几何平均随机切换"
-                } else {
-                    ""
-                },
-                if s.uses_selection_rules {
-                    "遴选规则统计入选概率".to_string()
-                } else {
-                    format!("前 {} 名统计入选概率", s.top_n)
-                }
-            ),
-        )?;
-        line(
-            &mut r,
-            "入选集合稳定性",
-            format!(
-                "与本次遴选结果完全相同的比例 {:.1}%；共出现 {} 种不同组合，最常见组合占 {:.1}%",
-                s.base_set_frequency * 100.0,
-                s.distinct_sets,
-                s.modal_set_frequency * 100.0
-            ),
-        )?;
+        line(&mut r, "稳健性分析", super::context::robustness_method(s))?;
+        line(&mut r, "入选集合稳定性", super::context::set_stability(s))?;
     }
     for c in &e.cutoff_swaps {
         line(
