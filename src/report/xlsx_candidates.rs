@@ -100,6 +100,11 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             .collect();
         ws.write_string(r, 18, obs.join("；"))?;
     }
+    if r > 0 {
+        // Colour scales: total score and selection probability.
+        ws.add_conditional_format(1, 5, r, 5, &rust_xlsxwriter::ConditionalFormat3ColorScale::new())?;
+        ws.add_conditional_format(1, 13, r, 13, &rust_xlsxwriter::ConditionalFormat3ColorScale::new())?;
+    }
     r += 2;
     let mut line = |r: &mut u32, label: &str, text: String| -> Result<()> {
         ws.write_string_with_format(*r, 1, label, &h)?;

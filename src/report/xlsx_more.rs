@@ -5,7 +5,7 @@
 use super::ReportInput;
 use super::assess;
 use super::bulletin::BulletinCtx;
-use super::context::{fmt_value, not_selected_label, status_label};
+use super::context::{fmt_value, status_label};
 use super::self_assess::SelfCtx;
 use super::values::{FieldTable, Shown};
 use super::xlsx::{header_format, opt_num, write_header};
@@ -326,52 +326,6 @@ fn city_sheet(ws: &mut Worksheet, ctx: &BulletinCtx) -> Result<()> {
 }
 
 // ------------------------------------------------------------------ committee extras
-
-/// 示范候选: every eligible project above the model's minimum, with the
-/// selection outcome and its reason.
-pub fn candidates_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
-    ws.set_name("示范候选")?;
-    write_header(
-        ws,
-        &[
-            ("排名", 6.0),
-            ("项目编号", 13.0),
-            ("项目名称", 36.0),
-            ("市（州）", 10.0),
-            ("县（市、区）", 12.0),
-            ("总分", 8.0),
-            ("已整体验收", 8.0),
-            ("入选", 6.0),
-            ("未入选原因", 20.0),
-        ],
-    )?;
-    let min = input.model.selection.as_ref().map_or(f64::INFINITY, |s| s.min_score);
-    let num = num2();
-    let mut r = 1u32;
-    for p in input
-        .eval
-        .projects
-        .iter()
-        .filter(|p| !p.vetoed && (p.selected || p.total >= min))
-    {
-        if let Some(k) = p.rank {
-            ws.write_number(r, 0, k)?;
-        }
-        ws.write_string(r, 1, &p.id)?;
-        ws.write_string(r, 2, &p.name)?;
-        ws.write_string(r, 3, &p.city)?;
-        ws.write_string(r, 4, &p.county)?;
-        ws.write_number_with_format(r, 5, p.total, &num)?;
-        ws.write_string(r, 6, if p.accepted { "是" } else { "否" })?;
-        ws.write_string(r, 7, if p.selected { "是" } else { "" })?;
-        ws.write_string(r, 8, p.not_selected.map(not_selected_label).unwrap_or(""))?;
-        r += 1;
-    }
-    if r > 1 {
-        ws.add_conditional_format(1, 5, r - 1, 5, &ConditionalFormat3ColorScale::new())?;
-    }
-    Ok(())
-}
 
 /// 原始数据: the project-level field table (every input and derived field),
 /// Chinese headers with units.
