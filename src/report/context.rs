@@ -223,13 +223,35 @@ fn dim_name(model: &Model, id: &str) -> String {
         .map_or_else(|| id.to_string(), |d| d.name.clone())
 }
 
-fn model_view(model: &Model) -> ModelView {
+/// Points of an indicator as the evaluation weighted it (derived weights
+/// under AHP, entropy, CRITIC or combined; the model's points when fixed).
+pub fn indicator_points(model: &Model, method: &crate::score::Method, id: &str) -> f64 {
+    method
+        .weights
+        .iter()
+        .find(|w| w.id == id)
+        .map(|w| w.points)
+        .or_else(|| model.indicators.iter().find(|i| i.id == id).map(|i| i.points))
+        .unwrap_or(0.0)
+}
+
+/// Full points of a dimension as the evaluation weighted it.
+pub fn dimension_points(model: &Model, method: &crate::score::Method, dim: &str) -> f64 {
+    model
+        .indicators
+        .iter()
+        .filter(|i| i.dimension == dim)
+        .map(|i| indicator_points(model, method, &i.id))
+        .sum()
+}
+
+fn model_view(model: &Model, method: &crate::score::Method) -> ModelView {
     let dimensions = model
         .dimensions
         .iter()
         .map(|d| DimView {
             name: d.name.clone(),
-            points: fmt_num(model.dimension_points(&d.id), 2),
+            points: fmt_num(dimension_points(model, method, &d.id), 2),
         })
         .collect();
     let indicators = model
@@ -239,7 +261,7 @@ fn model_view(model: &Model) -> ModelView {
             dimension: dim_name(model, &i.dimension),
             group: i.group.clone().unwrap_or_default(),
             name: i.name.clone(),
-            points: fmt_num(i.points, 2),
+            points: fmt_num(indicator_points(model, method, &i.id), 2),
             method: i.scale.describe(),
             basis: i.basis.clone().unwrap_or_default(),
         })
@@ -610,7 +632,7 @@ pub fn committee(input: &ReportInput) -> Ctx {
         title: format!("{}评估报告", input.model.model.name),
         date: format!("{y}年{m}月{d}日"),
         date_ymd: [y, m, d],
-        model: model_view(input.model),
+        model: model_view(input.model, &input.eval.method),
         summary: summary(input.model, projects),
         ranking: ranking(projects),
         cards: projects.iter().map(|p| card(input, p)).collect(),

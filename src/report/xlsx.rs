@@ -73,7 +73,11 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ("县（市、区）".into(), 10.0),
     ];
     for dim in &model.dimensions {
-        heads.push((format!("{}（{}分）", dim.name, model.dimension_points(&dim.id)), 11.0));
+        let points = super::context::dimension_points(model, &input.eval.method, &dim.id);
+        heads.push((
+            format!("{}（{}分）", dim.name, super::context::fmt_num(points, 2)),
+            11.0,
+        ));
     }
     for h in [
         "加分",
