@@ -24,6 +24,11 @@ pub fn fmt_num(x: f64, digits: usize) -> String {
     }
 }
 
+/// A scaled value (score rate) as a percentage, `—` when there is none.
+pub fn scaled_text(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |x| format!("{}%", fmt_num(x * 100.0, 1)))
+}
+
 /// A raw indicator value in its display unit.
 pub fn fmt_value(ind: &Indicator, v: Option<f64>) -> String {
     match (v, &ind.scale, ind.unit.as_deref()) {
@@ -480,9 +485,8 @@ fn gep_source(table: &super::values::FieldTable, id: &str) -> String {
     }
 }
 
-fn card(input: &ReportInput, p: &ProjectScore) -> Card {
+fn card(input: &ReportInput, table: &super::values::FieldTable, p: &ProjectScore) -> Card {
     let model = input.model;
-    let table = super::values::FieldTable::new(input.fields);
     let rows = p
         .indicators
         .iter()
@@ -495,9 +499,7 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
                 Some(x) => fmt_num(x, 2),
                 None => String::new(),
             },
-            scaled: s
-                .scaled
-                .map_or_else(|| "—".into(), |x| format!("{}%", fmt_num(x * 100.0, 1))),
+            scaled: scaled_text(s.scaled),
             weight: fmt2(s.weight),
             earned: fmt2(s.earned),
             status: status_label(s.status).into(),
@@ -544,7 +546,7 @@ fn card(input: &ReportInput, p: &ProjectScore) -> Card {
         _ => String::new(),
     };
     Card {
-        gep_source: gep_source(&table, &p.id),
+        gep_source: gep_source(table, &p.id),
         esv_note,
         id: p.id.clone(),
         name: p.name.clone(),
@@ -635,7 +637,10 @@ pub fn committee(input: &ReportInput) -> Ctx {
         model: model_view(input.model, &input.eval.method),
         summary: summary(input.model, projects),
         ranking: ranking(projects),
-        cards: projects.iter().map(|p| card(input, p)).collect(),
+        cards: {
+            let table = super::values::FieldTable::new(input.fields);
+            projects.iter().map(|p| card(input, &table, p)).collect()
+        },
         quality: quality(input),
         stamp: stamp(input),
         self_vs: self_vs(projects),

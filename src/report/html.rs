@@ -1,9 +1,9 @@
 //! The bulletin as one self-contained HTML file (minijinja with HTML escaping).
 
 use super::bulletin::BulletinCtx;
-use super::templates::source;
+use super::templates::{base_environment, source};
 use anyhow::{Context, Result};
-use minijinja::{AutoEscape, Environment};
+use minijinja::AutoEscape;
 use std::path::Path;
 
 /// The bundled HTML template of the bulletin.
@@ -11,15 +11,7 @@ pub const BULLETIN_HTML: &str = include_str!("../../report-templates/bulletin.ht
 
 /// Render `通报.html`; every value is HTML-escaped.
 pub fn bulletin(ctx: &BulletinCtx, templates: Option<&Path>) -> Result<String> {
-    let mut env = Environment::new();
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build()
-            .expect("valid syntax config"),
-    );
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let mut env = base_environment();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     let text = source(templates, "bulletin.html.j2", BULLETIN_HTML)?;
     env.add_template_owned("bulletin.html.j2", text)

@@ -244,9 +244,7 @@ pub fn context(input: &ReportInput, p: &ProjectScore, cohort: Option<&Cohort>) -
             name: ind.name.clone(),
             raw: fmt_value(ind, s.raw),
             target: target_text(ind, s.planned),
-            scaled: s
-                .scaled
-                .map_or_else(|| "—".into(), |x| format!("{}%", fmt_num(x * 100.0, 1))),
+            scaled: super::context::scaled_text(s.scaled),
             cohort: cohort
                 .and_then(|c| c.indicator_mean.get(&s.id))
                 .map_or_else(String::new, |x| format!("{}%", fmt_num(x * 100.0, 1))),

@@ -64,9 +64,9 @@ pub fn string_literal(s: &str) -> String {
     out
 }
 
-/// An environment holding the bundled templates, overridden by files of the
-/// same name in `dir` (`--templates DIR`).
-pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
+/// A template environment with the settings every report shares: block tags
+/// trimmed and undefined values an error.
+pub fn base_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -76,6 +76,13 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
             .expect("valid syntax config"),
     );
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env
+}
+
+/// An environment holding the bundled templates, overridden by files of the
+/// same name in `dir` (`--templates DIR`).
+pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>> {
+    let mut env = base_environment();
     env.set_formatter(|out, _state, value| {
         if value.is_none() || value.is_undefined() {
             return Ok(());
