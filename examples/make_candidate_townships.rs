@@ -51,6 +51,9 @@ const F_C: &[(&str, &str, &str, f64)] = &[
     ("村集体及群众自筹", "投工投劳折资", "乡镇人民政府", 150.0),
 ];
 
+/// Candidates with an unresolved land-tenure dispute (vetoed by the admission model).
+const TENURE_DISPUTED: &[&str] = &["HX-0401"];
+
 const CANDIDATES: &[Candidate] = &[
     Candidate {
         id: "HX-0101",
@@ -341,6 +344,7 @@ fn main() -> Result<()> {
                 ("project_id", id.clone()),
                 ("villager_consent", n(c.consent)),
                 ("hidden_debt", CellValue::Bool(false)),
+                ("land_tenure_disputed", CellValue::Bool(TENURE_DISPUTED.contains(&c.id))),
             ]),
         );
         let [nf, hsf, rec, res, sq] = c.plan;

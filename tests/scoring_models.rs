@@ -178,6 +178,33 @@ fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
 }
 
 #[test]
+fn scorecards_explain_why_points_do_not_add_up_under_topsis() {
+    use landeval::report::context::{aggregation_note, fmt2};
+    let (m, e) = sane("academic-ahp-entropy-topsis");
+    // Under TOPSIS Σ points × rate is not the indicator total; the note
+    // gives both figures of the project.
+    let p = e
+        .projects
+        .iter()
+        .find(|p| {
+            let earned: f64 = p.indicators.iter().map(|s| s.earned).sum();
+            (earned - p.indicator_total).abs() > 0.5
+        })
+        .expect("some project whose points differ from its TOPSIS total");
+    let earned: f64 = p.indicators.iter().map(|s| s.earned).sum();
+    let note = aggregation_note(&m, p);
+    assert!(note.contains("TOPSIS"), "{note}");
+    assert!(note.contains(&format!("合计 {} 分", fmt2(earned))), "{note}");
+    assert!(
+        note.contains(&format!("指标总分 {} 分", fmt2(p.indicator_total))),
+        "{note}"
+    );
+    // Under the weighted sum the points are the total: no note.
+    let (m, e) = sane("national-2025");
+    assert!(e.projects.iter().all(|p| aggregation_note(&m, p).is_empty()));
+}
+
+#[test]
 fn sichuan_admission_2025_scores_candidate_townships() {
     let path = common::repo().join("fixtures/candidate-townships/候选乡镇.xlsx");
     let sources = vec![landeval::ingest::Source::from_path(&path).unwrap()];
@@ -202,7 +229,15 @@ fn sichuan_admission_2025_scores_candidate_townships() {
     assert!(selected.contains(&"HX-0201"), "{selected:?}");
     // 沄川镇 (HX-0203): consent 79% and little potential — not admitted.
     assert!(!selected.contains(&"HX-0203"));
-    for p in &e.projects {
+    // HX-0401 scores 71.63, fifth, but its land tenure is disputed (权属清晰无争议 is an
+    // admission condition): vetoed, and the sixth, HX-0302 (71.28), takes its place.
+    let disputed = e.projects.iter().find(|p| p.id == "HX-0401").unwrap();
+    assert!(disputed.vetoed && disputed.rank.is_none());
+    assert!(
+        !selected.contains(&"HX-0401") && selected.contains(&"HX-0302"),
+        "{selected:?}"
+    );
+    for p in e.projects.iter().filter(|p| !p.vetoed) {
         assert!(p.robustness.is_some(), "{}", p.id);
     }
 }

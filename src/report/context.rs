@@ -4,19 +4,27 @@
 use super::ReportInput;
 use crate::fields::FieldDict;
 use crate::ingest::{Origins, Severity};
-use crate::model::{Indicator, Model, Scale};
+use crate::model::{Aggregation, Indicator, Model, Scale};
 use crate::score::{NotSelected, ProjectScore, Status, VetoStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Two decimals, as scores are shown everywhere.
 pub fn fmt2(x: f64) -> String {
-    format!("{x:.2}")
+    unsigned_zero(format!("{x:.2}"))
+}
+
+/// "-0.00" (a negative zero, or a tiny negative rounded away) printed as "0.00".
+fn unsigned_zero(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
 }
 
 /// A number with up to `digits` decimals, trailing zeros trimmed.
 pub fn fmt_num(x: f64, digits: usize) -> String {
-    let s = format!("{x:.digits$}");
+    let s = unsigned_zero(format!("{x:.digits$}"));
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -112,6 +120,8 @@ pub struct ModelView {
     pub grades: Vec<[String; 2]>,
     pub caps: String,
     pub selection: String,
+    /// The aggregation's name when it is not the weighted sum, else empty.
+    pub aggregation: String,
 }
 
 #[derive(Serialize)]
@@ -189,6 +199,8 @@ pub struct Card {
     pub gep_source: String,
     /// Ecosystem value lost by turning ponds, wetland or forest into farmland, empty when none.
     pub esv_note: String,
+    /// Why the indicator points do not add up to the total (geometric or TOPSIS aggregation), else empty.
+    pub aggregation_note: String,
 }
 
 #[derive(Serialize)]
@@ -323,6 +335,10 @@ fn model_view(model: &Model, method: &crate::score::Method) -> ModelView {
             fmt_num(model.model.deduction_cap, 2)
         ),
         selection,
+        aggregation: match model.model.aggregation {
+            Aggregation::Sum => String::new(),
+            other => other.label().to_string(),
+        },
     }
 }
 
@@ -546,6 +562,7 @@ fn card(input: &ReportInput, table: &super::values::FieldTable, p: &ProjectScore
         _ => String::new(),
     };
     Card {
+        aggregation_note: aggregation_note(model, p),
         gep_source: gep_source(table, &p.id),
         esv_note,
         id: p.id.clone(),
@@ -570,6 +587,31 @@ fn card(input: &ReportInput, table: &super::values::FieldTable, p: &ProjectScore
         vetoed: p.vetoed,
         files: project_files(&input.dataset.origins, &p.id),
     }
+}
+
+/// Under geometric or TOPSIS aggregation the points earned per indicator
+/// (points × score rate) do not add up to the indicator total. Says so in
+/// words, with the project's two figures; empty under the weighted sum.
+pub fn aggregation_note(model: &Model, p: &ProjectScore) -> String {
+    let earned: f64 = p.indicators.iter().map(|s| s.earned).sum();
+    let how = match model.model.aggregation {
+        Aggregation::Sum => return String::new(),
+        Aggregation::Geometric => format!(
+            "本模型以加权几何平均汇总指标：指标总分 = 100 × Π 得分率^(分值 ÷ 分值合计)，得分率低于 {} 的按 {} 计；\
+             短板指标对总分的拉低大于其分值占比",
+            model.model.geometric_floor, model.model.geometric_floor
+        ),
+        Aggregation::Topsis => "本模型以 TOPSIS 贴近度汇总指标：各指标得分率按同批项目向量规范化并乘以权重，\
+             求与正理想解（同批各指标最优）和负理想解（同批各指标最差）的距离 D+、D-，\
+             指标总分 = 100 × D- ÷ (D+ + D-)，取决于与同批项目的相对位置"
+            .to_string(),
+    };
+    format!(
+        "{how}。表中“得分”（分值 × 得分率）合计 {} 分，只表示各指标的完成程度，不直接相加为总分；\
+         本项目指标总分 {} 分，加减分另计。",
+        fmt2(earned),
+        fmt2(p.indicator_total)
+    )
 }
 
 /// Distinct files any of a project's cells or rows came from.
@@ -778,5 +820,19 @@ pub fn stamp(input: &ReportInput) -> Stamp {
             .iter()
             .map(|i| [i.name.clone(), i.sha256.clone(), format!("{} 字节", i.bytes)])
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_zero_prints_without_sign() {
+        assert_eq!(fmt2(-0.0), "0.00");
+        assert_eq!(fmt2(-0.004), "0.00");
+        assert_eq!(fmt2(-1.5), "-1.50");
+        assert_eq!(fmt_num(-0.0, 2), "0");
+        assert_eq!(fmt_num(-2.26, 1), "-2.3");
     }
 }

@@ -288,6 +288,18 @@ pub fn headline_effects(input: &ReportInput) -> Vec<charts::BeforeAfter> {
 /// Projects per stacked score chart (one chart fits on a page).
 const BARS_PER_CHART: usize = 40;
 
+/// Dimension points for a stacked bar. Under geometric or TOPSIS aggregation
+/// they are shares of the indicator total in proportion to each dimension's
+/// points earned (points × score rate), so the bar ends at the total.
+fn dimension_parts(model: &crate::model::Model, p: &crate::score::ProjectScore) -> Vec<f64> {
+    let earned: Vec<f64> = p.dimensions.iter().map(|d| d.earned).collect();
+    let sum: f64 = earned.iter().sum();
+    if model.model.aggregation == crate::model::Aggregation::Sum || sum <= 0.0 {
+        return earned;
+    }
+    earned.iter().map(|e| e / sum * p.indicator_total).collect()
+}
+
 fn score_charts(input: &ReportInput) -> Result<Vec<String>> {
     let bars: Vec<charts::ScoreBar> = input
         .eval
@@ -295,7 +307,7 @@ fn score_charts(input: &ReportInput) -> Result<Vec<String>> {
         .iter()
         .map(|p| charts::ScoreBar {
             label: format!("{} {}", p.rank.map_or("—".to_string(), |r| r.to_string()), p.name),
-            parts: p.dimensions.iter().map(|d| d.earned).collect(),
+            parts: dimension_parts(input.model, p),
             total: p.total,
             vetoed: p.vetoed,
         })

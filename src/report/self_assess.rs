@@ -30,6 +30,8 @@ pub struct SelfCtx {
     pub next_grade: String,
     pub dims: Vec<[String; 4]>,
     pub rows: Vec<Row>,
+    /// Why the indicator points do not add up to the total, empty under the weighted sum.
+    pub aggregation_note: String,
     pub adjustments: Vec<[String; 2]>,
     pub obstacles: Vec<[String; 5]>,
     pub redlines: Vec<RedLine>,
@@ -369,6 +371,7 @@ pub fn context(input: &ReportInput, p: &ProjectScore, cohort: Option<&Cohort>) -
         next_grade,
         dims,
         rows,
+        aggregation_note: super::context::aggregation_note(model, p),
         adjustments: p
             .adjustments
             .iter()

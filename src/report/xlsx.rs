@@ -6,6 +6,7 @@
 use super::ReportInput;
 use super::context::{fmt_value, not_selected_label, status_label};
 use crate::ingest::Severity;
+use crate::model::Aggregation;
 use crate::score::VetoStatus;
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
@@ -79,6 +80,12 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             11.0,
         ));
     }
+    // Under geometric or TOPSIS aggregation the dimension points do not add
+    // up to the indicator total, so the sheet shows that total too.
+    let aggregated = model.model.aggregation != Aggregation::Sum;
+    if aggregated {
+        heads.push((format!("指标总分（{}）", model.model.aggregation.label()), 14.0));
+    }
     for h in [
         "加分",
         "扣分",
@@ -110,6 +117,10 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             ws.write_number_with_format(r, c, dsc.earned, &num)?;
             c += 1;
         }
+        if aggregated {
+            ws.write_number_with_format(r, c, p.indicator_total, &num)?;
+            c += 1;
+        }
         ws.write_number_with_format(r, c, p.bonus, &num)?;
         ws.write_number_with_format(r, c + 1, p.deduction, &num)?;
         ws.write_number_with_format(r, c + 2, p.total, &num)?;
@@ -126,7 +137,7 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ws.write_string(r, c + 6, breached.join("、"))?;
         opt_num(ws, r, c + 7, p.self_score, &num)?;
     }
-    let total_col = 5 + model.dimensions.len() as u16 + 2;
+    let total_col = 5 + model.dimensions.len() as u16 + u16::from(aggregated) + 2;
     if n > 0 {
         ws.add_conditional_format(1, total_col, n, total_col, &ConditionalFormat3ColorScale::new())?;
     }

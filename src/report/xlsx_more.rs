@@ -144,6 +144,11 @@ fn scorecard_sheet(ws: &mut Worksheet, input: &ReportInput, p: &ProjectScore, ct
         ws.write_string(r + k as u32, 1, value)?;
     }
     ws.write_number_with_format(r + 4, 2, p.total, &num)?;
+    let note = super::context::aggregation_note(input.model, p);
+    if !note.is_empty() {
+        ws.write_string_with_format(r + 8, 0, "说明", &bold)?;
+        ws.write_string(r + 8, 1, format!("注：{note}"))?;
+    }
     Ok(())
 }
 

@@ -617,8 +617,9 @@ fn adjust(model: &Model, values: &DataFrame, p: usize) -> Result<(Vec<AdjustHit>
             points: pts,
         });
     }
-    let bonus: f64 = hits.iter().map(|h| h.points.max(0.0)).sum();
-    let deduction: f64 = hits.iter().map(|h| (-h.points).max(0.0)).sum();
+    // fold from +0.0: an empty f64 `sum()` is -0.0, which prints as "-0.00".
+    let bonus = hits.iter().fold(0.0, |acc, h| acc + h.points.max(0.0));
+    let deduction = hits.iter().fold(0.0, |acc, h| acc + (-h.points).max(0.0));
     Ok((
         hits,
         bonus.min(model.model.bonus_cap),
