@@ -23,7 +23,8 @@ fn ahp_of_a_consistent_matrix() {
 
 #[test]
 fn ahp_of_saatys_classic_three_by_three() {
-    // Saaty (1980) style example [[1,3,5],[1/3,1,3],[1/5,1/3,1]]. For n = 3 the
+    // A Saaty-scale matrix [[1,3,5],[1/3,1,3],[1/5,1/3,1]], checked by hand (the
+    // published examples are in tests/published_examples.rs). For n = 3 the
     // principal eigenvector equals the normalised row geometric means:
     // (15^(1/3), 1, (1/15)^(1/3)) = (2.4662, 1, 0.4055) / 3.8717
     // = (0.6370, 0.2583, 0.1047); λmax = 3.0385, CI = 0.0385/2 = 0.0193,
