@@ -73,7 +73,10 @@ fn every_cell_record_reads_back_through_calamine() {
             },
         )
         .merge((5, 6), (0, 2));
-    let mut book = Xlsb::new(Cursor::new(wb.to_bytes())).expect("xlsb opens");
+    let bytes = wb.to_bytes();
+    // Kept for checking by hand, e.g. with LibreOffice (tests/data/README.md).
+    std::fs::write(common::scratch("ingest-xlsb-cells").join("cells.xlsb"), &bytes).expect("write");
+    let mut book = Xlsb::new(Cursor::new(bytes)).expect("xlsb opens");
     assert_eq!(book.sheet_names(), vec!["封面", "数据表"]);
     let range = book.worksheet_range("数据表").expect("sheet");
     assert_eq!(range.start(), Some((0, 0)));
@@ -111,9 +114,12 @@ fn a_county_as_xlsb_scores_exactly_like_the_xlsx() {
             // Every sheet, cell by cell: numbers, dates, text.
             let wb = xlsb::from_workbook_bytes(&src.data);
             assert!(wb.sheets.len() > 1, "all sheets of {}", src.name);
+            let data = wb.to_bytes();
+            let dir = common::scratch("ingest-xlsb-county");
+            std::fs::write(dir.join(format!("{COUNTY}.xlsb")), &data).expect("write");
             sources.push(Source {
                 name: format!("{COUNTY}.xlsb"),
-                data: wb.to_bytes(),
+                data,
             });
         } else {
             sources.push(src.clone());
@@ -322,6 +328,27 @@ fn damaged_xlsb_gives_a_chinese_error_naming_the_file() {
     );
     assert_eq!(e.origin.sheet, "项目台账");
     assert!(e.message.contains("工作表内容损坏"), "{}", e.message);
+
+    // A shared-string index beyond the table (BrtCellIsst: type 07, size 0C,
+    // column, style, index).
+    let e = the_error(
+        "串号.xlsb",
+        damaged("xl/worksheets/sheet1.bin", |b| {
+            let at = find(b, &[0x07, 0x0C]).expect("BrtCellIsst") + 10;
+            b[at..at + 4].copy_from_slice(&9999u32.to_le_bytes());
+        }),
+    );
+    assert!(e.message.contains("工作簿内容无法解析"), "{}", e.message);
+
+    // A sheet whose relationship id is not in workbook.bin.rels.
+    let e = the_error(
+        "缺表.xlsb",
+        damaged("xl/_rels/workbook.bin.rels", |b| {
+            let at = find(b, b"\"rId1\"").expect("rId1");
+            b[at + 4] = b'9';
+        }),
+    );
+    assert!(e.message.contains("工作簿内容无法解析"), "{}", e.message);
 
     // A workbook part that is not a record stream at all.
     the_error("无目录.xlsb", damaged("xl/workbook.bin", |b| b.truncate(3)));
