@@ -69,9 +69,27 @@ mod rt {
 }
 
 /// Error codes of BrtCellError ([MS-XLSB] 2.5.97.2 BErr).
+pub const ERR_NULL: u8 = 0x00;
 pub const ERR_DIV0: u8 = 0x07;
 pub const ERR_VALUE: u8 = 0x0F;
+pub const ERR_REF: u8 = 0x17;
+pub const ERR_NAME: u8 = 0x1D;
+pub const ERR_NUM: u8 = 0x24;
 pub const ERR_NA: u8 = 0x2A;
+
+/// The BErr code of a calamine error value (#VALUE! for codes xlsb lacks).
+pub fn error_code(e: &calamine::CellErrorType) -> u8 {
+    use calamine::CellErrorType as E;
+    match e {
+        E::Null => ERR_NULL,
+        E::Div0 => ERR_DIV0,
+        E::Ref => ERR_REF,
+        E::Name => ERR_NAME,
+        E::Num => ERR_NUM,
+        E::NA => ERR_NA,
+        _ => ERR_VALUE,
+    }
+}
 
 /// Cell XF index of the date style (`yyyy-mm-dd`, custom format 164).
 const XF_DATE: u32 = 1;
@@ -577,7 +595,7 @@ pub fn from_workbook_bytes(data: &[u8]) -> Workbook {
                 Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
                 Data::Bool(b) => Cell::Bool(*b),
                 Data::DateTime(dt) => Cell::Date(dt.as_f64()),
-                Data::Error(_) => Cell::Error(ERR_VALUE),
+                Data::Error(e) => Cell::Error(error_code(e)),
                 Data::Empty => continue,
             };
             sheet.set(r0 + r as u32, c0 + c as u32, cell);
