@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::xlsb;
+
 use landeval::fields::FieldDict;
 use landeval::ingest::{Dataset, Limits, Severity, Source, ingest_with};
 use rust_xlsxwriter::Workbook;
@@ -20,14 +22,12 @@ T-02,乙村项目,\"1,234.5\",2024/5/1\n\
 合计,,1314.5,\n\
 填表人：张三,,,\n";
 
-/// The same table as an xlsx workbook (sheet 项目台账).
-fn ledger_xlsx() -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("项目台账").expect("name");
+/// The ledger's non-empty cells: (row, column, text), split on commas
+/// outside quotes.
+fn ledger_cells() -> Vec<(u32, u16, String)> {
+    let mut cells = Vec::new();
     for (r, line) in LEDGER_CSV.lines().enumerate() {
         let mut c = 0u16;
-        // Split on commas outside quotes.
         let mut field = String::new();
         let mut quoted = false;
         for ch in line.chars().chain(std::iter::once(',')) {
@@ -35,20 +35,55 @@ fn ledger_xlsx() -> Vec<u8> {
                 '"' => quoted = !quoted,
                 ',' if !quoted => {
                     if !field.is_empty() {
-                        match field.parse::<f64>() {
-                            Ok(x) => ws.write_number(r as u32, c, x).map(|_| ()),
-                            Err(_) => ws.write_string(r as u32, c, &field).map(|_| ()),
-                        }
-                        .expect("cell");
+                        cells.push((r as u32, c, std::mem::take(&mut field)));
                     }
-                    field.clear();
                     c += 1;
                 }
                 ch => field.push(ch),
             }
         }
     }
+    cells
+}
+
+/// The same table as an xlsx workbook (sheet 项目台账).
+fn ledger_xlsx() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("项目台账").expect("name");
+    for (r, c, field) in ledger_cells() {
+        match field.parse::<f64>() {
+            Ok(x) => ws.write_number(r, c, x).map(|_| ()),
+            Err(_) => ws.write_string(r, c, &field).map(|_| ()),
+        }
+        .expect("cell");
+    }
     wb.save_to_buffer().expect("xlsx")
+}
+
+/// The same table as an xlsb workbook: text shared (as Excel stores it) or
+/// inline in the cells, and the 合计 cell as the formula `=80+1234.5` with
+/// its cached result 1314.5 (`SUM(C4:C5)` would be 80: C5 is text). A second sheet 说明 is not a data sheet.
+fn ledger_xlsb(inline_text: bool) -> Vec<u8> {
+    let mut wb = xlsb::Workbook::default();
+    let ws = wb.add_sheet("项目台账");
+    for (r, c, field) in ledger_cells() {
+        let cell = match field.parse::<f64>() {
+            Ok(x) if field == "1314.5" => xlsb::Cell::Formula {
+                value: x,
+                formula: xlsb::Formula::Add(vec![80.0, 1234.5]),
+            },
+            Ok(x) => xlsb::Cell::Number(x),
+            Err(_) if inline_text => xlsb::Cell::InlineText(field),
+            Err(_) => xlsb::Cell::Text(field),
+        };
+        ws.set(r, u32::from(c), cell);
+    }
+    // The title spans the four columns, as in a real ledger.
+    ws.merge((0, 0), (0, 3));
+    wb.add_sheet("说明")
+        .set(0, 0, xlsb::Cell::Text("本表由某县自然资源局填报".into()));
+    wb.to_bytes()
 }
 
 fn read(name: &str, data: Vec<u8>) -> Dataset {
@@ -137,5 +172,18 @@ fn committed_xls_and_ods_read_like_the_xlsx() {
     for name in ["formats.xls", "formats.ods"] {
         let bytes = std::fs::read(data.join(name)).expect("committed test file");
         assert_clean(name, &read(name, bytes));
+    }
+}
+
+#[test]
+fn xlsb_reads_like_the_xlsx() {
+    let dir = common::scratch("ingest-formats-xlsb");
+    for inline_text in [false, true] {
+        let bytes = ledger_xlsb(inline_text);
+        // Kept for checking by hand, e.g. with LibreOffice (tests/data/README.md).
+        std::fs::write(dir.join(format!("formats-{inline_text}.xlsb")), &bytes).expect("write");
+        let ds = read("某县.xlsb", bytes);
+        assert_clean(&format!("xlsb (inline text: {inline_text})"), &ds);
+        assert_eq!(ds.log.tallies[0].sheet, "项目台账");
     }
 }

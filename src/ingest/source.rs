@@ -12,6 +12,7 @@ use super::log::{Origin, QualityLog};
 use super::{Source, csv};
 use calamine::{Data, Reader, Xlsb, Xlsx, open_workbook_auto_from_rs};
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 /// A sheet's cells at absolute positions: `rows[r][c]` is cell (r, c);
 /// rows are as long as their last used cell.
@@ -127,8 +128,25 @@ pub fn read_sheets(
             if let Ok(wb) = Xlsx::new(Cursor::new(src.data.as_slice())) {
                 return read_streamed!(src, wb, limits, wanted, log);
             }
-            if let Ok(wb) = Xlsb::new(Cursor::new(src.data.as_slice())) {
-                return read_streamed!(src, wb, limits, wanted, log);
+            // calamine 0.38 panics on some damaged xlsb records (a shared-string
+            // index beyond the table, a missing relationship): a panic there
+            // refuses the file instead of ending the run.
+            let xlsb = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                Xlsb::new(Cursor::new(src.data.as_slice()))
+                    .ok()
+                    .map(|wb| read_streamed!(src, wb, limits, wanted, &mut *log))
+            }));
+            match xlsb {
+                Ok(Some(sheets)) => return sheets,
+                Ok(None) => {}
+                Err(_) => {
+                    log.error(
+                        file,
+                        "",
+                        "文件已损坏：工作簿内容无法解析，请用 Excel 打开后重新保存".into(),
+                    );
+                    return Vec::new();
+                }
             }
         }
     }

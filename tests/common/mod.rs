@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod xlsb;
+
 use landeval::fields::FieldDict;
 use landeval::ingest::Source;
 use landeval::model::Model;
