@@ -164,5 +164,10 @@ fn format_finding(f: &Finding) -> String {
     } else {
         format!("（原值：{}）", f.raw)
     };
-    format!("[{}] {}：{}{}", f.severity.label(), f.origin, f.message, raw)
+    let place = f.origin.to_string();
+    if place.is_empty() {
+        format!("[{}] {}{}", f.severity.label(), f.message, raw)
+    } else {
+        format!("[{}] {place}：{}{}", f.severity.label(), f.message, raw)
+    }
 }

@@ -284,7 +284,12 @@ fn damaged(part: &str, edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
 }
 
 /// The only error of a damaged file: it names the file and is in Chinese.
+/// The one error a damaged file gives. A copy of the file is kept under
+/// `target/tmp/ingest-xlsb-damaged/` for trying with the CLI.
 fn the_error(name: &str, data: Vec<u8>) -> Finding {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ingest-xlsb-damaged");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(dir.join(name), &data).expect("write");
     let ds = read_with(name, data, &Limits::default());
     let errs = errors(&ds);
     assert_eq!(errs.len(), 1, "{name}: {errs:#?}");

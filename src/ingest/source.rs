@@ -14,6 +14,30 @@ use calamine::{Data, Reader, Xlsb, Xlsx, open_workbook_auto_from_rs};
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
 
+thread_local! {
+    /// Set while this thread runs a reader whose panics are caught and reported as data errors.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into `Err` without the panic message on stderr
+/// (the caller reports the file in Chinese instead). Panics on other threads,
+/// or outside `f`, still print through the previous hook.
+fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(false));
+    result
+}
+
 /// A sheet's cells at absolute positions: `rows[r][c]` is cell (r, c);
 /// rows are as long as their last used cell.
 #[derive(Debug, Clone, Default)]
@@ -131,11 +155,11 @@ pub fn read_sheets(
             // calamine 0.38 panics on some damaged xlsb records (a shared-string
             // index beyond the table, a missing relationship): a panic there
             // refuses the file instead of ending the run.
-            let xlsb = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let xlsb = catch_quietly(|| {
                 Xlsb::new(Cursor::new(src.data.as_slice()))
                     .ok()
                     .map(|wb| read_streamed!(src, wb, limits, wanted, &mut *log))
-            }));
+            });
             match xlsb {
                 Ok(Some(sheets)) => return sheets,
                 Ok(None) => {}
