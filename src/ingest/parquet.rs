@@ -120,13 +120,10 @@ fn check_magic(data: &[u8]) -> Result<(), String> {
     Err("该文件不是 parquet 格式（文件头缺少 PAR1 标记），可能已损坏或不是 parquet 文件".into())
 }
 
-/// Text with line breaks and no NUL bytes in its first 4 KiB.
+/// Text (UTF-8 or GBK) with line breaks and no NUL bytes in its first 4 KiB.
 fn looks_like_text(data: &[u8]) -> bool {
     let head = &data[..data.len().min(4096)];
-    !head.is_empty() && !head.contains(&0) && head.contains(&b'\n') && {
-        let (text, _) = super::csv::decode(head);
-        !text.contains('\u{FFFD}') || std::str::from_utf8(head).is_ok()
-    }
+    head.contains(&b'\n') && !head.contains(&0) && !super::csv::decode(head).0.contains('\u{FFFD}')
 }
 
 struct Ctx<'a> {
@@ -195,7 +192,7 @@ struct Col<'a> {
     factor: f64,
 }
 
-struct Read_ {
+struct FileRead {
     table: PatchTable,
     tally: SheetTally,
     texts: Vec<(Origin, String)>,
@@ -207,7 +204,7 @@ fn read_table(
     limits: &Limits,
     rows: &mut RowLog,
     log: &mut QualityLog,
-) -> Result<Read_, String> {
+) -> Result<FileRead, String> {
     let corrupt = |e: polars::prelude::PolarsError| {
         format!("parquet 文件已损坏，无法读取（{e}），文件未导入；请从原系统重新导出")
     };
@@ -340,7 +337,7 @@ fn present(s: &Series) -> Vec<bool> {
 }
 
 /// Build the typed patch frame of one file.
-fn build(ctx: &Ctx, cols: &[Col], df: &DataFrame, rows: &mut RowLog, log: &mut QualityLog) -> Result<Read_, String> {
+fn build(ctx: &Ctx, cols: &[Col], df: &DataFrame, rows: &mut RowLog, log: &mut QualityLog) -> Result<FileRead, String> {
     let n = df.height();
     let mut nonblank = vec![false; n];
     let mut typed: HashMap<&str, Series> = HashMap::new();
@@ -433,7 +430,7 @@ fn build(ctx: &Ctx, cols: &[Col], df: &DataFrame, rows: &mut RowLog, log: &mut Q
     let frame = DataFrame::new(n, columns)
         .and_then(|df| df.filter(&BooleanChunked::from_slice("keep".into(), &keep)))
         .map_err(|e| format!("parquet 文件整理图斑明细失败（{e}）"))?;
-    Ok(Read_ {
+    Ok(FileRead {
         table: PatchTable {
             file: ctx.file.into(),
             sheet: ctx.sheet.into(),
