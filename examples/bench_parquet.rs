@@ -9,6 +9,9 @@
 //! resident memory of the process.
 //!
 //! Run: `cargo run --example bench_parquet [rows]` (debug) or with `--release`.
+//! Measured in debug on the shared 2-core machine (other builds running),
+//! 10 M rows (88.9 MB zstd): ingest 46.6 s, metrics 10.8 s, peak memory 3.9 GB;
+//! 1 M rows: ingest 4.7 s, metrics 1.1 s, 482 MB. Release not measured.
 
 use landeval::fields::FieldDict;
 use landeval::ingest::{Limits, Source, ingest_with};

@@ -2,7 +2,8 @@
 //!
 //! Reads any number of workbooks (xlsx, xls, xlsb, ods) in the canonical
 //! layout of `landeval template`, recognising sheets and headers through the
-//! field dictionary. Nothing is dropped silently: every skipped row and every
+//! field dictionary; csv files hold one table each, and parquet files hold
+//! 图斑明细 (see [`parquet`]). Nothing is dropped silently: every skipped row and every
 //! unreadable cell is logged with its file, sheet and cell.
 
 pub mod cell;
