@@ -501,6 +501,20 @@ fn row_limit_and_wrong_types_are_refused() {
         "parquet 文件的列“图斑面积”（图斑面积）类型为 bool，无法读取为数值，文件未导入",
     );
 
+    let df = frame(vec![
+        text("项目编号", &["T-01"]),
+        text("阶段", &["整治前"]),
+        Series::new("地类".into(), &[Series::new("".into(), &[1i32, 2])]),
+        Series::new("图斑面积".into(), &[1.0]),
+    ]);
+    expect(
+        "列表-图斑明细.parquet",
+        parquet(&df, ParquetCompression::Snappy),
+        Limits::default(),
+        Severity::Error,
+        "parquet 文件的列“地类”（地类）类型为 list",
+    );
+
     expect(
         "测试县-资金台账.parquet",
         parquet(&three_patches(), ParquetCompression::Snappy),

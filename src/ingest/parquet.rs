@@ -442,28 +442,33 @@ fn build(ctx: &Ctx, cols: &[Col], df: &DataFrame, rows: &mut RowLog, log: &mut Q
     })
 }
 
-/// A text column: strings trimmed (blank → missing), integers and dates as
-/// text, floats without a spurious `.0`.
+/// A text column: strings trimmed (blank → missing), floats without a
+/// spurious `.0`, integers, dates and other flat types cast to text.
 fn text_column(c: &Col, s: &Series) -> Result<StringChunked, String> {
-    let name = c.field.id.as_str().into();
+    let name = || c.field.id.as_str().into();
     let dt = s.dtype();
-    if let Ok(ca) = s.str() {
+    let trim = |ca: &StringChunked| {
         let trimmed = ca.iter().map(|v| v.map(str::trim).filter(|t| !t.is_empty()));
-        return Ok(StringChunked::from_iter_options(name, trimmed));
+        StringChunked::from_iter_options(name(), trimmed)
+    };
+    if let Ok(ca) = s.str() {
+        return Ok(trim(ca));
     }
     if dt.is_float() {
-        let f = s.cast(&DataType::Float64).map_err(|e| e.to_string())?;
-        let f = f.f64().map_err(|e| e.to_string())?;
+        let f = s.cast(&DataType::Float64).map_err(|_| wrong_type(c, dt, "文本"))?;
+        let f = f.f64().map_err(|_| wrong_type(c, dt, "文本"))?;
         return Ok(StringChunked::from_iter_options(
-            name,
+            name(),
             f.iter().map(|v| v.filter(|x| x.is_finite()).map(cell::format_number)),
         ));
     }
-    if dt.is_integer() || dt.is_bool() || dt.is_temporal() || matches!(dt, DataType::Null) {
-        let t = s.cast(&DataType::String).map_err(|e| e.to_string())?;
-        return t.str().map(|ca| ca.clone().with_name(name)).map_err(|e| e.to_string());
+    if dt.is_nested() {
+        return Err(wrong_type(c, dt, "文本"));
     }
-    Err(wrong_type(c, dt, "文本"))
+    let t = s
+        .strict_cast(&DataType::String)
+        .map_err(|_| wrong_type(c, dt, "文本"))?;
+    t.str().map(trim).map_err(|_| wrong_type(c, dt, "文本"))
 }
 
 fn wrong_type(c: &Col, dt: &DataType, want: &str) -> String {
@@ -528,8 +533,8 @@ fn number_column(
         });
         Float64Chunked::from_iter_options(name, parsed)
     } else if dt.is_primitive_numeric() || matches!(dt, DataType::Null) {
-        let cast = s.cast(&DataType::Float64).map_err(|e| e.to_string())?;
-        let ca = cast.f64().map_err(|e| e.to_string())?;
+        let cast = s.cast(&DataType::Float64).map_err(|_| wrong_type(c, dt, "数值"))?;
+        let ca = cast.f64().map_err(|_| wrong_type(c, dt, "数值"))?;
         let checked = ca.iter().enumerate().map(|(i, v)| {
             let x = v?;
             if x.is_finite() {
