@@ -83,7 +83,7 @@ enum Command {
     },
     /// 评估委员会：评分、排名、遴选示范项目，输出报告（committee evaluation）
     Evaluate {
-        /// 输入文件（xlsx/xls/xlsb/ods/csv），可多个（input workbooks and csv files）
+        /// 输入文件（xlsx/xls/xlsb/ods/csv/parquet），可多个（input workbooks and csv files）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
@@ -165,7 +165,7 @@ enum Command {
     },
     /// 追溯一个项目的得分来自哪些单元格（trace a project's score to its cells）
     Explain {
-        /// 输入文件（xlsx/xls/xlsb/ods/csv）
+        /// 输入文件（xlsx/xls/xlsb/ods/csv/parquet）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 项目编号（project id）

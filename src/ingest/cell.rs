@@ -115,32 +115,35 @@ pub fn read_number(d: &Data) -> (Read, bool) {
         Data::Float(f) if f.is_finite() => (Read::Value(Value::Number(*f)), false),
         Data::Int(i) => (Read::Value(Value::Number(*i as f64)), false),
         Data::Empty => (Read::Missing, false),
-        Data::String(s) => {
-            if let Some(e) = excel_error(s) {
-                return (e, false);
-            }
-            let t = normalize_numeric_text(s);
-            if is_missing_token(&t) {
-                return (Read::Missing, false);
-            }
-            if is_not_applicable(&t) {
-                return (Read::NotApplicable, false);
-            }
-            let (body, pct) = match t.strip_suffix('%') {
-                Some(b) => (b, true),
-                None => (t.as_str(), false),
-            };
-            match body.parse::<f64>() {
-                Ok(v) if v.is_finite() => (Read::Value(Value::Number(v)), pct),
-                _ => (Read::Invalid(number_problem(&t)), false),
-            }
-        }
+        Data::String(s) => read_number_text(s),
         Data::Error(e) => (
             excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}"))),
             false,
         ),
         Data::Bool(_) => (Read::Invalid("是逻辑值，此列应填写数值".into()), false),
         _ => (Read::Invalid("是日期，此列应填写数值".into()), false),
+    }
+}
+
+/// Read a number written as text (see [`read_number`]).
+pub fn read_number_text(s: &str) -> (Read, bool) {
+    if let Some(e) = excel_error(s) {
+        return (e, false);
+    }
+    let t = normalize_numeric_text(s);
+    if is_missing_token(&t) {
+        return (Read::Missing, false);
+    }
+    if is_not_applicable(&t) {
+        return (Read::NotApplicable, false);
+    }
+    let (body, pct) = match t.strip_suffix('%') {
+        Some(b) => (b, true),
+        None => (t.as_str(), false),
+    };
+    match body.parse::<f64>() {
+        Ok(v) if v.is_finite() => (Read::Value(Value::Number(v)), pct),
+        _ => (Read::Invalid(number_problem(&t)), false),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Reads any number of workbooks (xlsx, xls, xlsb, ods) in the canonical
 //! layout of `landeval template`, recognising sheets and headers through the
-//! field dictionary. Nothing is dropped silently: every skipped row and every
+//! field dictionary; csv files hold one table each, and parquet files hold
+//! 图斑明细 (see [`parquet`]). Nothing is dropped silently: every skipped row and every
 //! unreadable cell is logged with its file, sheet and cell.
 
 pub mod cell;
@@ -10,6 +11,7 @@ pub mod csv;
 pub mod header;
 pub mod limits;
 pub mod log;
+pub mod parquet;
 pub mod sheet;
 pub mod source;
 
@@ -106,6 +108,8 @@ pub struct RawRow {
 pub struct Collected {
     pub rows: BTreeMap<String, Vec<RawRow>>,
     pub texts: Vec<(Origin, String)>,
+    /// 图斑明细 read from parquet files, in input order.
+    pub tables: Vec<parquet::PatchTable>,
 }
 
 /// Read all sources into a dataset, with the default limits.
@@ -124,7 +128,11 @@ pub fn ingest_with(sources: &[Source], dict: &FieldDict, limits: &Limits) -> Dat
             sha256: hex(&Sha256::digest(&src.data)),
             bytes: src.data.len(),
         });
-        read_workbook(src, dict, limits, &mut collected, &mut log);
+        if parquet::is_parquet(&src.name) {
+            parquet::read_patches(src, dict, limits, &mut collected, &mut log);
+        } else {
+            read_workbook(src, dict, limits, &mut collected, &mut log);
+        }
     }
     assemble(collected, dict, log, inputs)
 }
@@ -291,10 +299,20 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
 
     let projects = project_frame(dict, &order, &values);
     let frame_of = |sheet: &str| detail_frame(dict, sheet, detail.get(sheet).map_or(&[][..], Vec::as_slice));
+    let mut patches = frame_of("patches");
+    let known = |id: &str| values.contains_key(id);
+    for table in collected.tables {
+        let file = Origin::new(&table.file, "", String::new());
+        if let Err(why) = parquet::attach(table, &known, &mut origins, &mut log)
+            .and_then(|rows| patches.vstack_mut_owned(rows).map(|_| ()).map_err(|e| e.to_string()))
+        {
+            log.error(file, "", format!("图斑明细未能并入（{why}）"));
+        }
+    }
     Dataset {
         projects,
         funds: frame_of("funds"),
-        patches: frame_of("patches"),
+        patches,
         landuse: frame_of("landuse"),
         origins,
         log,
