@@ -23,7 +23,6 @@ use polars::prelude::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Dictionary id of the table a parquet file holds.
 pub const SHEET: &str = "patches";
@@ -86,7 +85,7 @@ pub fn read_patches(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut C
         dict,
     };
     let mut rows = RowLog::default();
-    let read = catch_unwind(AssertUnwindSafe(|| read_table(&ctx, &src.data, limits, &mut rows, log)));
+    let read = super::source::catch_quietly(|| read_table(&ctx, &src.data, limits, &mut rows, log));
     rows.finish(&ctx, log);
     match read {
         Ok(Ok(read)) => {

@@ -22,7 +22,7 @@ thread_local! {
 /// Run `f`, turning a panic into `Err` without the panic message on stderr
 /// (the caller reports the file in Chinese instead). Panics on other threads,
 /// or outside `f`, still print through the previous hook.
-fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+pub(super) fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
