@@ -7,6 +7,7 @@
 //! and score already expose; computes nothing of its own.
 
 use crate::fields::FieldDict;
+use crate::ingest::DetailRows;
 use crate::ingest::cell::format_number;
 use crate::metrics;
 use crate::model::{Indicator, Scale};
@@ -165,22 +166,16 @@ fn detail_rows(out: &mut String, run: &Run, project: &str, sheet: &str, indent: 
     let Some(rows) = run.dataset.origins.rows.get(&(sheet.to_string(), project.to_string())) else {
         return;
     };
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
-    for o in rows {
-        let place = format!("{} / {}", o.file, o.sheet);
-        match groups.last_mut() {
-            Some((p, cells)) if *p == place => cells.push(&o.cell),
-            _ => groups.push((place, vec![&o.cell])),
-        }
-    }
-    for (place, cells) in groups {
-        let shown: Vec<&str> = cells.iter().take(10).copied().collect();
-        let more = if cells.len() > 10 { " 等" } else { "" };
+    for g in &rows.groups {
+        let shown = &g.first[..g.first.len().min(DetailRows::SHOWN)];
+        let more = if g.count > shown.len() { " 等" } else { "" };
         let _ = writeln!(
             out,
-            "{indent}    {place}：{}{more}（共 {} 行）",
+            "{indent}    {} / {}：{}{more}（共 {} 行）",
+            g.file,
+            g.sheet,
             shown.join("、"),
-            cells.len()
+            g.count
         );
     }
 }

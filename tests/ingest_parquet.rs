@@ -173,11 +173,18 @@ fn sample_province_with_patches_in_parquet_scores_the_same() {
     assert_same_scores(&clean, &run);
 
     // Origins: file and data row (from 1) of every patch; all 2546 rows read and used.
+    // One group of 2546 rows from the one file; the cells of its first
+    // 200 rows are kept (DetailRows::KEPT), the rest only counted.
     let rows = &run.dataset.origins.rows[&("patches".to_string(), "QL-0201-03".to_string())];
     assert_eq!(rows.len(), 2546);
-    assert_eq!(rows[0].file, "苇塘县-图斑明细.parquet");
-    assert_eq!(rows[0].cell, "第 1 行");
-    assert_eq!(rows[2545].cell, "第 2546 行");
+    assert_eq!(rows.groups.len(), 1);
+    let g = &rows.groups[0];
+    assert_eq!(g.file, "苇塘县-图斑明细.parquet");
+    assert_eq!(g.first.len(), landeval::ingest::DetailRows::KEPT);
+    assert_eq!(g.first[0], "第 1 行");
+    assert_eq!(g.first[199], "第 200 行");
+    assert_eq!(rows.get(199).map(|o| o.cell), Some("第 200 行".to_string()));
+    assert!(rows.get(200).is_none());
     let t = run
         .dataset
         .log

@@ -57,7 +57,7 @@ pub struct Origins {
     /// (project id, field id) → cell.
     pub cells: HashMap<(String, String), Origin>,
     /// (sheet id, project id) → the rows of a detail sheet.
-    pub rows: HashMap<(String, String), Vec<Origin>>,
+    pub rows: HashMap<(String, String), DetailRows>,
     /// (project id, field id) → the unit conversion applied, e.g. `12.5 公顷 × 15 = 187.5 亩`.
     pub conversions: HashMap<(String, String), String>,
 }
@@ -72,6 +72,78 @@ impl Origins {
         self.conversions
             .get(&(project.to_string(), field.to_string()))
             .map(String::as_str)
+    }
+}
+
+/// The rows of one detail sheet for one project, grouped by file and sheet
+/// in reading order. Each group keeps its row count and the cells of its
+/// first [`DetailRows::KEPT`] rows, so millions of patch rows cost no memory
+/// per row.
+#[derive(Debug, Clone, Default)]
+pub struct DetailRows {
+    pub groups: Vec<RowGroup>,
+}
+
+/// Consecutive rows from one file and sheet.
+#[derive(Debug, Clone)]
+pub struct RowGroup {
+    pub file: String,
+    pub sheet: String,
+    /// The cells of the first rows (at most [`DetailRows::KEPT`]), e.g. `A5` or `第 1 行`.
+    pub first: Vec<String>,
+    pub count: usize,
+}
+
+impl DetailRows {
+    /// Cells kept per group, for messages that name a row.
+    pub const KEPT: usize = 200;
+    /// Cells listed per group by `explain`.
+    pub const SHOWN: usize = 10;
+
+    /// Add a row; `cell` is called only while the group keeps fewer than
+    /// [`Self::KEPT`] cells.
+    pub fn push(&mut self, file: &str, sheet: &str, cell: impl FnOnce() -> String) {
+        let group = match self.groups.last_mut() {
+            Some(g) if g.file == file && g.sheet == sheet => g,
+            _ => {
+                self.groups.push(RowGroup {
+                    file: file.to_string(),
+                    sheet: sheet.to_string(),
+                    first: Vec::new(),
+                    count: 0,
+                });
+                self.groups.last_mut().expect("just pushed")
+            }
+        };
+        if group.first.len() < Self::KEPT {
+            group.first.push(cell());
+        }
+        group.count += 1;
+    }
+
+    /// Origin of the `i`-th row, if its cell is kept.
+    pub fn get(&self, mut i: usize) -> Option<Origin> {
+        for g in &self.groups {
+            if i < g.count {
+                return g.first.get(i).map(|c| Origin::new(&g.file, &g.sheet, c.clone()));
+            }
+            i -= g.count;
+        }
+        None
+    }
+
+    /// Rows in all groups.
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|g| g.count).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The file of the first row.
+    pub fn first_file(&self) -> Option<&str> {
+        self.groups.first().map(|g| g.file.as_str())
     }
 }
 
@@ -253,11 +325,12 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
                 continue;
             };
             if !sheet.per_project {
+                let key = &row.key_origin;
                 origins
                     .rows
                     .entry((sheet.id.clone(), row.project.clone()))
                     .or_default()
-                    .push(row.key_origin.clone());
+                    .push(&key.file, &key.sheet, || key.cell.clone());
                 detail.entry(sheet.id.as_str()).or_default().push(row);
                 continue;
             }
@@ -378,4 +451,29 @@ fn typed_column(f: &FieldDef, cells: &[Option<&Value>]) -> Column {
         ),
     };
     series.into()
+}
+
+#[cfg(test)]
+mod detail_rows_tests {
+    use super::DetailRows;
+
+    #[test]
+    fn rows_group_by_file_and_keep_their_cells() {
+        let mut rows = DetailRows::default();
+        for r in 5..8 {
+            rows.push("甲县.xlsx", "资金台账", || format!("A{r}"));
+        }
+        rows.push("甲县-图斑明细.parquet", "图斑明细", || "第 1 行".into());
+        // Three rows of the workbook, then one of the parquet file.
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows.groups.len(), 2);
+        assert_eq!(rows.first_file(), Some("甲县.xlsx"));
+        assert_eq!(rows.get(2).map(|o| o.cell), Some("A7".to_string()));
+        let fourth = rows.get(3).expect("row 4");
+        assert_eq!(
+            (fourth.file.as_str(), fourth.cell.as_str()),
+            ("甲县-图斑明细.parquet", "第 1 行")
+        );
+        assert!(rows.get(4).is_none());
+    }
 }

@@ -15,7 +15,7 @@ use super::header::{self, HeaderMatch};
 use super::limits::Limits;
 use super::log::{Origin, QualityLog, Severity, SheetTally};
 use super::sheet::convert;
-use super::{Collected, Origins, Source};
+use super::{Collected, DetailRows, Origins, Source};
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, unit_factor};
 use polars::prelude::{
     BooleanChunked, ChunkApply, Column, DataFrame, DataType, Float64Chunked, IdxSize, IntoSeries, NamedFrom,
@@ -49,9 +49,14 @@ pub fn is_parquet(name: &str) -> bool {
         .is_some_and(|(_, e)| e.eq_ignore_ascii_case("parquet"))
 }
 
+/// Where a row of a parquet file is: its data row, counted from 1.
+pub fn row_cell(row: u64) -> String {
+    format!("第 {row} 行")
+}
+
 /// Origin of a row of a parquet file.
 pub fn row_origin(file: &str, sheet: &str, row: u64) -> Origin {
-    Origin::new(file, sheet, format!("第 {row} 行"))
+    Origin::new(file, sheet, row_cell(row))
 }
 
 /// Origin of a value of a parquet file.
@@ -588,7 +593,7 @@ pub fn attach(
     let ids = frame.column(PROJECT_ID).and_then(|c| c.str().cloned()).map_err(fail)?;
     let rows = frame.column(ROW).and_then(|c| c.idx().cloned()).map_err(fail)?;
     let mut keep = Vec::with_capacity(frame.height());
-    let mut kept: HashMap<&str, Vec<Origin>> = HashMap::new();
+    let mut kept: HashMap<&str, DetailRows> = HashMap::new();
     // Unknown project ids in order of first row: (id, first row, rows).
     let mut unknown: Vec<(&str, u64, usize)> = Vec::new();
     let mut unknown_at: HashMap<&str, usize> = HashMap::new();
@@ -608,7 +613,7 @@ pub fn attach(
         if ok {
             kept.entry(id)
                 .or_default()
-                .push(row_origin(&table.file, &table.sheet, row));
+                .push(&table.file, &table.sheet, || row_cell(row));
         } else if let Some(&k) = unknown_at.get(id) {
             unknown[k].2 += 1;
         } else {
@@ -617,11 +622,12 @@ pub fn attach(
         }
     }
     for (id, list) in kept {
-        origins
-            .rows
-            .entry((SHEET.to_string(), id.to_string()))
-            .or_default()
-            .extend(list);
+        let rows = origins.rows.entry((SHEET.to_string(), id.to_string())).or_default();
+        if rows.is_empty() {
+            *rows = list;
+        } else {
+            rows.groups.extend(list.groups);
+        }
     }
     for (id, row, count) in unknown {
         let tail = if count > 1 {

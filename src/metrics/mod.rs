@@ -112,7 +112,6 @@ fn row_origin(ds: &Dataset, sheet: &str, project: &str, i: usize) -> Origin {
         .rows
         .get(&(sheet.to_string(), project.to_string()))
         .and_then(|rows| rows.get(i))
-        .cloned()
         .unwrap_or_default()
 }
 

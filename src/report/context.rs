@@ -466,12 +466,9 @@ fn sources(dict: &FieldDict, origins: &Origins, project: &str, ind: &Indicator) 
         if let Some(d) = dict.derived(&f) {
             stack.extend(d.from.iter().cloned());
         } else if let Some(sheet) = dict.sheet(&f) {
-            let n = origins.rows.get(&(f.clone(), project.to_string())).map_or(0, Vec::len);
-            let file = origins
-                .rows
-                .get(&(f.clone(), project.to_string()))
-                .and_then(|r| r.first())
-                .map(|o| o.file.clone());
+            let rows = origins.rows.get(&(f.clone(), project.to_string()));
+            let n = rows.map_or(0, |r| r.len());
+            let file = rows.and_then(|r| r.first_file()).map(str::to_string);
             push(match file {
                 Some(file) => format!("{file} {} {n} 行", sheet.name),
                 None => format!("{}（无数据）", sheet.name),
@@ -625,7 +622,7 @@ fn project_files(origins: &Origins, project: &str) -> String {
         .rows
         .iter()
         .filter(|((_, p), _)| p == project)
-        .flat_map(|(_, v)| v.iter().map(|o| &o.file));
+        .flat_map(|(_, v)| v.groups.iter().map(|g| &g.file));
     let files: std::collections::BTreeSet<&String> = cells.chain(rows).collect();
     files.into_iter().cloned().collect::<Vec<_>>().join("、")
 }
