@@ -28,44 +28,10 @@ fn messy_fixtures_give_the_same_scores_and_ranking() {
         .collect();
     assert!(errors.is_empty(), "messy fixtures: {errors:#?}");
 
-    // Same data, project by project and column by column (row order aside).
-    let key = |run: &landeval::pipeline::Run| {
-        run.dataset
-            .projects
-            .sort(["project_id"], Default::default())
-            .expect("sort")
-    };
-    let (a, b) = (key(&clean), key(&messy));
-    for col in a.columns() {
-        let other = b.column(col.name()).expect("same columns");
-        assert!(
-            col.as_materialized_series()
-                .equals_missing(other.as_materialized_series()),
-            "column {} differs:\n{col:?}\n{other:?}",
-            col.name()
-        );
-    }
-    assert_eq!(clean.dataset.funds.height(), messy.dataset.funds.height());
-    assert_eq!(clean.dataset.patches.height(), messy.dataset.patches.height());
-    assert_eq!(clean.dataset.landuse.height(), messy.dataset.landuse.height());
-
-    let mut cp: Vec<_> = clean.eval.projects.iter().collect();
-    let mut mp: Vec<_> = messy.eval.projects.iter().collect();
-    cp.sort_by(|x, y| x.id.cmp(&y.id));
-    mp.sort_by(|x, y| x.id.cmp(&y.id));
-    assert_eq!(cp.len(), 40);
-    assert_eq!(cp.len(), mp.len());
-    for (c, m) in cp.iter().zip(&mp) {
-        assert_eq!(c.id, m.id);
-        assert_eq!(c.total, m.total, "{} total", c.id);
-        assert_eq!(c.rank, m.rank, "{} rank", c.id);
-        assert_eq!(c.grade, m.grade, "{} grade", c.id);
-        assert_eq!(c.vetoed, m.vetoed, "{} veto", c.id);
-        assert_eq!(c.selected, m.selected, "{} selected", c.id);
-        for (ci, mi) in c.indicators.iter().zip(&m.indicators) {
-            assert_eq!((ci.raw, ci.earned), (mi.raw, mi.earned), "{} {}", c.id, ci.id);
-        }
-    }
+    // Same data, project by project and column by column (row order aside),
+    // and the same scores.
+    common::assert_same_data(&clean, &messy);
+    common::assert_same_scores(&clean, &messy);
 }
 
 #[test]

@@ -9,7 +9,6 @@ mod common;
 use calamine::{Data, DataType as _, Reader, open_workbook_auto};
 use landeval::fields::FieldDict;
 use landeval::ingest::{Dataset, Limits, Severity, Source, ingest_with};
-use landeval::pipeline::Run;
 use polars::prelude::{Column, DataFrame, NamedFrom, ParquetCompression, ParquetWriter, Series};
 
 /// Parquet bytes of a frame.
@@ -98,44 +97,6 @@ fn patch_sheet(path: &std::path::Path) -> DataFrame {
     frame(columns)
 }
 
-/// Projects table sorted by id.
-fn sorted(df: &DataFrame) -> DataFrame {
-    df.sort(["project_id"], Default::default()).expect("sort")
-}
-
-fn assert_same_frames(a: &DataFrame, b: &DataFrame, what: &str) {
-    let (a, b) = (sorted(a), sorted(b));
-    assert_eq!(a.height(), b.height(), "{what} rows");
-    for col in a.columns() {
-        let other = b.column(col.name()).expect("same columns");
-        assert!(
-            col.as_materialized_series()
-                .equals_missing(other.as_materialized_series()),
-            "{what}: column {} differs:\n{col:?}\n{other:?}",
-            col.name()
-        );
-    }
-}
-
-fn assert_same_scores(clean: &Run, other: &Run) {
-    let mut cp: Vec<_> = clean.eval.projects.iter().collect();
-    let mut op: Vec<_> = other.eval.projects.iter().collect();
-    cp.sort_by(|x, y| x.id.cmp(&y.id));
-    op.sort_by(|x, y| x.id.cmp(&y.id));
-    assert_eq!(cp.len(), 40);
-    assert_eq!(cp.len(), op.len());
-    for (c, o) in cp.iter().zip(&op) {
-        assert_eq!(c.id, o.id);
-        assert_eq!(c.total, o.total, "{} total", c.id);
-        assert_eq!(c.rank, o.rank, "{} rank", c.id);
-        assert_eq!(c.grade, o.grade, "{} grade", c.id);
-        assert_eq!(c.selected, o.selected, "{} selected", c.id);
-        for (ci, oi) in c.indicators.iter().zip(&o.indicators) {
-            assert_eq!((ci.raw, ci.earned), (oi.raw, oi.earned), "{} {}", c.id, ci.id);
-        }
-    }
-}
-
 /// 苇塘县's 图斑明细 (QL-0201-03: 1516 patches before, 1030 after) moved out
 /// of its workbook into `苇塘县-图斑明细.parquet` gives the same patch
 /// metrics, field table, scores and ranks as the sample province.
@@ -168,9 +129,9 @@ fn sample_province_with_patches_in_parquet_scores_the_same() {
     assert!(problems.is_empty(), "{problems:#?}");
 
     assert_eq!(run.dataset.patches.height(), clean.dataset.patches.height());
-    assert_same_frames(&clean.dataset.projects, &run.dataset.projects, "projects");
-    assert_same_frames(&clean.table, &run.table, "field table (with patch metrics)");
-    assert_same_scores(&clean, &run);
+    common::assert_same_frames(&clean.dataset.projects, &run.dataset.projects, "projects");
+    common::assert_same_frames(&clean.table, &run.table, "field table (with patch metrics)");
+    common::assert_same_scores(&clean, &run);
 
     // Origins: file and data row (from 1) of every patch; all 2546 rows read and used.
     // One group of 2546 rows from the one file; the cells of its first

@@ -142,43 +142,8 @@ fn a_county_as_xlsb_scores_exactly_like_the_xlsx() {
     };
     assert_eq!(issues(&a), issues(&b), "same findings");
 
-    let key = |run: &landeval::pipeline::Run| {
-        run.dataset
-            .projects
-            .sort(["project_id"], Default::default())
-            .expect("sort")
-    };
-    let (pa, pb) = (key(&a), key(&b));
-    for col in pa.columns() {
-        let other = pb.column(col.name()).expect("same columns");
-        assert!(
-            col.as_materialized_series()
-                .equals_missing(other.as_materialized_series()),
-            "column {} differs",
-            col.name()
-        );
-    }
-    assert_eq!(a.dataset.funds.height(), b.dataset.funds.height());
-    assert_eq!(a.dataset.patches.height(), b.dataset.patches.height());
-    assert_eq!(a.dataset.landuse.height(), b.dataset.landuse.height());
-
-    let mut x: Vec<_> = a.eval.projects.iter().collect();
-    let mut y: Vec<_> = b.eval.projects.iter().collect();
-    x.sort_by(|p, q| p.id.cmp(&q.id));
-    y.sort_by(|p, q| p.id.cmp(&q.id));
-    assert_eq!(x.len(), 40);
-    assert_eq!(x.len(), y.len());
-    for (p, q) in x.iter().zip(&y) {
-        assert_eq!(p.id, q.id);
-        assert_eq!(p.total, q.total, "{} total", p.id);
-        assert_eq!(p.rank, q.rank, "{} rank", p.id);
-        assert_eq!(p.grade, q.grade, "{} grade", p.id);
-        assert_eq!(p.vetoed, q.vetoed, "{} veto", p.id);
-        assert_eq!(p.selected, q.selected, "{} selected", p.id);
-        for (i, j) in p.indicators.iter().zip(&q.indicators) {
-            assert_eq!((i.raw, i.earned), (j.raw, j.earned), "{} {}", p.id, i.id);
-        }
-    }
+    common::assert_same_data(&a, &b);
+    common::assert_same_scores(&a, &b);
     // The county's projects really came from the xlsb.
     let from_xlsb = b
         .dataset

@@ -8,6 +8,7 @@ use landeval::ingest::Source;
 use landeval::model::Model;
 use landeval::pipeline::{self, Run};
 use landeval::report::fonts::FontSet;
+use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 
 pub fn repo() -> &'static Path {
@@ -247,4 +248,55 @@ pub fn pdf_has_text(pdf: &[u8], text: &str) -> bool {
             shown.match_indices(&needle).any(|(i, _)| i % w == 0)
         })
     })
+}
+
+/// Two frames hold the same rows, column by column, whatever their row
+/// order (both sorted by project id).
+pub fn assert_same_frames(a: &DataFrame, b: &DataFrame, what: &str) {
+    let sorted = |df: &DataFrame| df.sort(["project_id"], Default::default()).expect("sort");
+    let (a, b) = (sorted(a), sorted(b));
+    assert_eq!(a.height(), b.height(), "{what} rows");
+    for col in a.columns() {
+        let other = b.column(col.name()).expect("same columns");
+        assert!(
+            col.as_materialized_series()
+                .equals_missing(other.as_materialized_series()),
+            "{what}: column {} differs:\n{col:?}\n{other:?}",
+            col.name()
+        );
+    }
+}
+
+/// Two runs read the same data: the same projects table and as many fund,
+/// patch and land-use rows.
+pub fn assert_same_data(a: &Run, b: &Run) {
+    assert_same_frames(&a.dataset.projects, &b.dataset.projects, "projects");
+    assert_eq!(a.dataset.funds.height(), b.dataset.funds.height(), "fund rows");
+    assert_eq!(a.dataset.patches.height(), b.dataset.patches.height(), "patch rows");
+    assert_eq!(a.dataset.landuse.height(), b.dataset.landuse.height(), "land-use rows");
+}
+
+/// Two runs of the 40-project sample province give every project the same
+/// total, rank, grade, veto, selection and indicator values and points.
+pub fn assert_same_scores(a: &Run, b: &Run) {
+    let (x, y) = (projects_by_id(a), projects_by_id(b));
+    assert_eq!(x.len(), 40);
+    assert_eq!(x.len(), y.len());
+    for (p, q) in x.iter().zip(&y) {
+        assert_eq!(p.id, q.id);
+        assert_eq!(p.total, q.total, "{} total", p.id);
+        assert_eq!(p.rank, q.rank, "{} rank", p.id);
+        assert_eq!(p.grade, q.grade, "{} grade", p.id);
+        assert_eq!(p.vetoed, q.vetoed, "{} veto", p.id);
+        assert_eq!(p.selected, q.selected, "{} selected", p.id);
+        for (i, j) in p.indicators.iter().zip(&q.indicators) {
+            assert_eq!((i.raw, i.earned), (j.raw, j.earned), "{} {}", p.id, i.id);
+        }
+    }
+}
+
+fn projects_by_id(run: &Run) -> Vec<&landeval::score::ProjectScore> {
+    let mut v: Vec<_> = run.eval.projects.iter().collect();
+    v.sort_by(|x, y| x.id.cmp(&y.id));
+    v
 }
