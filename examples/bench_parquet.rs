@@ -20,55 +20,22 @@ use landeval::metrics::patches;
 use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
 use std::time::Instant;
 
-const PROJECTS: usize = 2_000;
-const CLASSES: [&str; 5] = ["水田", "旱地", "水浇地", "水田", "林地"];
-
-/// xorshift64*: deterministic pseudo-random numbers in [0, 1).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-fn id(p: usize) -> String {
-    format!("BENCH-{p:05}")
-}
+#[path = "support/patches.rs"]
+mod support;
+use support::{PROJECTS, Patches, project_id};
 
 /// The patch table with the column names a county would use.
 fn synthesise(rows: usize) -> DataFrame {
-    let per = rows.div_ceil(PROJECTS);
-    let ids: Vec<String> = (0..PROJECTS).map(id).collect();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut project = Vec::with_capacity(rows);
-    let mut stage = Vec::with_capacity(rows);
-    let mut class = Vec::with_capacity(rows);
-    let mut area = Vec::with_capacity(rows);
-    for i in 0..rows {
-        project.push(ids[i / per].as_str());
-        stage.push(if (i % per) < per / 2 { "整治前" } else { "整治后" });
-        let r = rng.next();
-        class.push(if r < 0.05 {
-            CLASSES[4]
-        } else {
-            CLASSES[(r * 40.0) as usize % 4]
-        });
-        let u = rng.next();
-        area.push(0.1 + 3.0 / (1.0 - u * 0.9995).powf(1.2) - 3.0);
-    }
+    let synth = Patches::synthesise(rows);
     let patch_ids: Vec<i64> = (1..=rows as i64).collect();
     DataFrame::new(
         rows,
         vec![
-            Column::new("项目编号".into(), project),
-            Column::new("阶段".into(), stage),
+            Column::new("项目编号".into(), synth.project_ids()),
+            Column::new("阶段".into(), synth.stage.as_slice()),
             Column::new("图斑编号".into(), patch_ids),
-            Column::new("地类".into(), class),
-            Column::new("图斑面积（亩）".into(), area),
+            Column::new("地类".into(), synth.class.as_slice()),
+            Column::new("图斑面积（亩）".into(), synth.area.as_slice()),
         ],
     )
     .expect("equal lengths")
@@ -77,8 +44,8 @@ fn synthesise(rows: usize) -> DataFrame {
 fn ledger() -> Source {
     let mut text = String::from("项目编号,项目名称,地形,整治区域面积（亩）\n");
     for p in 0..PROJECTS {
-        let terrain = ["平原", "丘陵", "山区"][p % 3];
-        text.push_str(&format!("{},基准项目{p},{terrain},50000\n", id(p)));
+        let terrain = support::terrain(p);
+        text.push_str(&format!("{},基准项目{p},{terrain},50000\n", project_id(p)));
     }
     Source {
         name: "基准县-项目台账.csv".into(),

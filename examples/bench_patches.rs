@@ -12,59 +12,29 @@ use landeval::metrics::patches;
 use polars::prelude::{Column, DataFrame, Series};
 use std::time::Instant;
 
-const PROJECTS: usize = 2_000;
-const CLASSES: [&str; 5] = ["水田", "旱地", "水浇地", "水田", "林地"];
-
-/// xorshift64*: deterministic pseudo-random numbers in [0, 1).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+#[path = "support/patches.rs"]
+mod support;
+use support::{PROJECTS, Patches};
 
 fn synthesise(rows: usize) -> (DataFrame, DataFrame) {
-    let ids: Vec<String> = (0..PROJECTS).map(|i| format!("BENCH-{i:05}")).collect();
-    let per = rows.div_ceil(PROJECTS);
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut project = Vec::with_capacity(rows);
-    let mut stage = Vec::with_capacity(rows);
-    let mut class = Vec::with_capacity(rows);
-    let mut area = Vec::with_capacity(rows);
-    for i in 0..rows {
-        let p = i / per;
-        project.push(ids[p].as_str());
-        stage.push(if (i % per) < per / 2 { "整治前" } else { "整治后" });
-        let r = rng.next();
-        class.push(if r < 0.05 {
-            CLASSES[4]
-        } else {
-            CLASSES[(r * 40.0) as usize % 4]
-        });
-        // Heavy-tailed areas: mostly a few 亩, some hundreds, rare thousands.
-        let u = rng.next();
-        area.push(0.1 + 3.0 / (1.0 - u * 0.9995).powf(1.2) - 3.0);
-    }
+    let synth = Patches::synthesise(rows);
+    let (project, stage, class, area) = (synth.project_ids(), &synth.stage, &synth.class, &synth.area);
     let patches = DataFrame::new(
         rows,
         vec![
             Column::new("project_id".into(), project),
-            Column::new("patch_stage".into(), stage),
+            Column::new("patch_stage".into(), stage.as_slice()),
             Series::full_null("patch_id".into(), rows, &polars::prelude::DataType::String).into(),
-            Column::new("patch_class".into(), class),
-            Column::new("patch_area".into(), area),
+            Column::new("patch_class".into(), class.as_slice()),
+            Column::new("patch_area".into(), area.as_slice()),
         ],
     )
     .expect("equal lengths");
-    let terrain: Vec<&str> = (0..PROJECTS).map(|i| ["平原", "丘陵", "山区"][i % 3]).collect();
+    let terrain: Vec<&str> = (0..PROJECTS).map(support::terrain).collect();
     let projects = DataFrame::new(
         PROJECTS,
         vec![
-            Column::new("project_id".into(), ids),
+            Column::new("project_id".into(), synth.ids.clone()),
             Column::new("terrain".into(), terrain),
             Column::new("area_total".into(), vec![50_000.0; PROJECTS]),
         ],
