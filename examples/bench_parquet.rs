@@ -62,10 +62,7 @@ fn peak_mb() -> Option<f64> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let rows: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000_000);
+    let rows = support::rows_from_args();
     let t = Instant::now();
     let mut df = synthesise(rows);
     let mut bytes = Vec::new();

@@ -44,10 +44,7 @@ fn synthesise(rows: usize) -> (DataFrame, DataFrame) {
 }
 
 fn main() -> anyhow::Result<()> {
-    let rows: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000_000);
+    let rows = support::rows_from_args();
     let t = Instant::now();
     let (frame, projects) = synthesise(rows);
     println!("合成 {rows} 行图斑明细：{:.2} s（不计入）", t.elapsed().as_secs_f64());

@@ -5,6 +5,14 @@
 pub const PROJECTS: usize = 2_000;
 const CLASSES: [&str; 5] = ["水田", "旱地", "水浇地", "水田", "林地"];
 
+/// Patch rows to synthesise: the first command-line argument, 10 million by default.
+pub fn rows_from_args() -> usize {
+    std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000_000)
+}
+
 /// The id of project `p`.
 pub fn project_id(p: usize) -> String {
     format!("BENCH-{p:05}")
