@@ -38,6 +38,15 @@ pub(super) fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> 
     result
 }
 
+/// Log a sheet calamine cannot read.
+fn unreadable_sheet(log: &mut QualityLog, file: &str, sheet: &str, e: impl std::fmt::Display) {
+    log.error(
+        Origin::new(file, sheet, String::new()),
+        "",
+        format!("无法读取工作表：{e}"),
+    );
+}
+
 /// A sheet's cells at absolute positions: `rows[r][c]` is cell (r, c);
 /// rows are as long as their last used cell.
 #[derive(Debug, Clone, Default)]
@@ -90,11 +99,7 @@ macro_rules! read_streamed {
             let mut reader = match wb.worksheet_cells_reader(&name) {
                 Ok(r) => r,
                 Err(e) => {
-                    log.error(
-                        Origin::new(&src.name, &name, String::new()),
-                        "",
-                        format!("无法读取工作表：{e}"),
-                    );
+                    unreadable_sheet(log, &src.name, &name, e);
                     continue;
                 }
             };
@@ -250,11 +255,7 @@ fn read_other(src: &Source, limits: &Limits, wanted: &dyn Fn(&str) -> bool, log:
         let range = match wb.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
-                log.error(
-                    Origin::new(&src.name, &name, String::new()),
-                    "",
-                    format!("无法读取工作表：{e}"),
-                );
+                unreadable_sheet(log, &src.name, &name, e);
                 continue;
             }
         };

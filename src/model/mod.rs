@@ -363,6 +363,14 @@ pub struct Reward {
 }
 
 impl Model {
+    /// The Chinese name of a dimension (its id when the model has none such).
+    pub fn dimension_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.dimensions
+            .iter()
+            .find(|d| d.id == id)
+            .map_or(id, |d| d.name.as_str())
+    }
+
     /// Parse a model from TOML text; `origin` names it in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
         toml::from_str(text).with_context(|| format!("评估模型 {origin} 格式错误"))

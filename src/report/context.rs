@@ -233,11 +233,7 @@ pub struct Stamp {
 }
 
 fn dim_name(model: &Model, id: &str) -> String {
-    model
-        .dimensions
-        .iter()
-        .find(|d| d.id == id)
-        .map_or_else(|| id.to_string(), |d| d.name.clone())
+    model.dimension_name(id).to_string()
 }
 
 /// Points of an indicator as the evaluation weighted it (derived weights

@@ -113,11 +113,7 @@ pub fn numbers<'a>(input: &'a ReportInput, p: &'a ProjectScore, cohort: Option<&
 }
 
 fn dim_name(model: &Model, id: &str) -> String {
-    model
-        .dimensions
-        .iter()
-        .find(|d| d.id == id)
-        .map_or_else(|| id.to_string(), |d| d.name.clone())
+    model.dimension_name(id).to_string()
 }
 
 /// What full marks require, in words.

@@ -170,12 +170,7 @@ fn indicator_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         for (s, ind) in p.indicators.iter().zip(&input.model.indicators) {
             ws.write_string(r, 0, &p.id)?;
             ws.write_string(r, 1, &p.name)?;
-            let dim = input
-                .model
-                .dimensions
-                .iter()
-                .find(|d| d.id == ind.dimension)
-                .map_or("", |d| d.name.as_str());
+            let dim = input.model.dimension_name(&ind.dimension);
             ws.write_string(r, 2, dim)?;
             ws.write_string(r, 3, &ind.name)?;
             ws.write_string(r, 4, fmt_value(ind, s.raw))?;

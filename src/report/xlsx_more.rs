@@ -168,12 +168,7 @@ fn obstacle_sheet(ws: &mut Worksheet, input: &ReportInput, p: &ProjectScore) -> 
     let (num, pc) = (num2(), pct());
     for (r, o) in (1u32..).zip(&obstacles) {
         let ind = &input.model.indicators[o.index];
-        let dim = input
-            .model
-            .dimensions
-            .iter()
-            .find(|d| d.id == ind.dimension)
-            .map_or("", |d| d.name.as_str());
+        let dim = input.model.dimension_name(&ind.dimension);
         ws.write_number(r, 0, f64::from(r))?;
         ws.write_string(r, 1, dim)?;
         ws.write_string(r, 2, &ind.name)?;
