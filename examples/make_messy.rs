@@ -15,7 +15,7 @@
 //! LibreOffice, which must be installed when regenerating), one county is a set
 //! of GBK-encoded csv files (one per sheet), and one county's 图斑明细 is a
 //! UTF-8-with-BOM csv beside its workbook. Ingesting this directory must
-//! give exactly the same scores as the clean fixtures (tests/ingest_messy.rs).
+//! give exactly the same scores as the clean fixtures (tests/suite/ingest_messy.rs).
 //!
 //! Values are converted so that they read back exactly: ingest rounds a
 //! converted value to 6 decimals, and every clean value has at most 2.

@@ -1,6 +1,6 @@
 //! County self-assessment on sample-province projects, checked by hand.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use landeval::ingest::Source;

@@ -3,7 +3,7 @@
 //! red-line field at its boundary. The workbook goes through ingest, so the
 //! column names are those of the field dictionary.
 
-mod common;
+use crate::common;
 
 use landeval::fields::FieldDict;
 use landeval::ingest::{self, Dataset, Severity, Source};

@@ -1,6 +1,6 @@
 //! End to end on the sample province with the default model.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use landeval::pipeline::Run;

@@ -3,7 +3,7 @@
 //! plain bytes), written to the scratch directory for inspection, and read
 //! through the library's ingest.
 
-mod common;
+use crate::common;
 
 use landeval::fields::FieldDict;
 use landeval::ingest::{Limits, QualityLog, Severity, Source, ingest_with};

@@ -4,7 +4,7 @@
 //! size limits refuse large or bomb-like xlsb files, damaged files give a
 //! Chinese error naming the file, and cell errors name the right A1 cell.
 
-mod common;
+use crate::common;
 
 use calamine::{CellErrorType, Data, Reader, Xlsb};
 use common::xlsb::{self, Cell, Formula};

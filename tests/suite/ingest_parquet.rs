@@ -4,7 +4,7 @@
 //! written here with polars' `ParquetWriter` and kept in the scratch
 //! directory for inspection.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, DataType as _, Reader, open_workbook_auto};
 use landeval::fields::FieldDict;

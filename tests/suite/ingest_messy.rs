@@ -2,7 +2,7 @@
 //! written by `examples/make_messy.rs`) reads to exactly the same data and
 //! scores as the clean fixtures.
 
-mod common;
+use crate::common;
 
 use landeval::ingest::{Severity, Source};
 use std::path::PathBuf;

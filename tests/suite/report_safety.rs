@@ -2,7 +2,7 @@
 //! as typst), written as text in every workbook (never as formulas), escaped
 //! in the HTML bulletin; `--templates DIR` overrides the bundled templates.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use landeval::ingest::Source;

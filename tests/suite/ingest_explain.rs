@@ -1,6 +1,6 @@
 //! `explain` traces a score to its cells, values, conversions and points.
 
-mod common;
+use crate::common;
 
 use landeval::explain::explain;
 use landeval::ingest::Source;

@@ -1,6 +1,6 @@
 //! Provincial bulletin on the sample province.
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use landeval::pipeline::Run;

@@ -1,6 +1,6 @@
 //! A malformed workbook gives precise Chinese messages and exit code 1.
 
-mod common;
+use crate::common;
 
 use landeval::fields::FieldDict;
 use landeval::template::{CellValue, Row, WorkbookData, write_workbook};

@@ -1,7 +1,7 @@
 //! Every bundled model passes `model check` and runs end to end on the
 //! sample province (Monte Carlo shortened to 500 draws to keep tests quick).
 
-mod common;
+use crate::common;
 
 use landeval::fields::FieldDict;
 use landeval::ingest::Dataset;

@@ -1,6 +1,6 @@
 //! `landeval template` writes every sheet with unit-bearing headers and instructions.
 
-mod common;
+use crate::common;
 
 use calamine::{Reader, open_workbook_auto};
 use landeval::fields::FieldDict;

@@ -3,7 +3,7 @@
 //! converted from `formats.xlsx` by LibreOffice, see tests/data/README.md),
 //! csv in UTF-8, UTF-8 with BOM, GBK and GB18030.
 
-mod common;
+use crate::common;
 
 use common::xlsb;
 

@@ -1,0 +1,23 @@
+//! The integration tests: one binary (linking polars and typst once), one module per area.
+
+mod common;
+
+mod bad_input;
+mod end_to_end;
+mod ingest_defects;
+mod ingest_explain;
+mod ingest_formats;
+mod ingest_messy;
+mod ingest_parquet;
+mod ingest_xlsb;
+mod metrics;
+mod model_check;
+mod published_examples;
+mod report_bulletin;
+mod report_safety;
+mod report_self_assess;
+mod scoring_methods;
+mod scoring_models;
+mod scoring_properties;
+mod scoring_selection;
+mod template;
