@@ -6,8 +6,8 @@
 
 use landeval::model::Model;
 use landeval::score::Status;
-use landeval::score::cohort::Table;
 use landeval::score::robust::{Sim, SplitMix64, simulate, threads};
+use landeval::score::table::Table;
 use std::time::Instant;
 
 fn model(m: usize) -> Model {

@@ -9,7 +9,6 @@
 use crate::fields::FieldDict;
 use crate::ingest::DetailRows;
 use crate::ingest::cell::format_number;
-use crate::metrics;
 use crate::model::{Indicator, Scale};
 use crate::pipeline::Run;
 use crate::score::expr;
@@ -36,8 +35,8 @@ pub fn explain(run: &Run, project: &str, indicator: Option<&str>) -> Result<Stri
             run.model.model.id
         );
     }
-    let table = metrics::compute(&run.dataset)?.frame;
-    let row = row_of(&table, project)?;
+    let table = &run.table;
+    let row = row_of(table, project)?;
     let mut out = String::new();
     header(&mut out, run, p);
     for ind in &run.model.indicators {
@@ -47,10 +46,10 @@ pub fn explain(run: &Run, project: &str, indicator: Option<&str>) -> Result<Stri
         let Some(s) = p.indicators.iter().find(|s| s.id == ind.id) else {
             continue;
         };
-        explain_indicator(&mut out, run, &table, row, project, ind, s)?;
+        explain_indicator(&mut out, run, table, row, project, ind, s)?;
     }
     if indicator.is_none() {
-        vetoes(&mut out, run, &table, row, project, p)?;
+        vetoes(&mut out, run, table, row, project, p)?;
     }
     Ok(out)
 }
@@ -79,7 +78,7 @@ fn header(out: &mut String, run: &Run, p: &ProjectScore) {
         } else {
             ""
         },
-        p.grade,
+        run.model.grade_name(p.grade),
         rank,
         if p.vetoed { "（一票否决）" } else { "" }
     );
@@ -231,7 +230,12 @@ fn explain_indicator(
     if s.planned.is_some() {
         let _ = writeln!(out, "  目标值：{}", opt(s.planned));
     }
-    let _ = writeln!(out, "  标准化：{} → 得分率 {}", ind.scale.describe(), opt(s.scaled));
+    let _ = writeln!(
+        out,
+        "  标准化：{} → 得分率 {}",
+        crate::report::text::vocab::scale_rule(&ind.scale),
+        opt(s.scaled)
+    );
     let _ = writeln!(
         out,
         "  得分：{} × 得分率 = {} 分（{}）",

@@ -2,6 +2,7 @@
 //!
 //! Pipeline, data flowing one way: [`ingest`] → [`metrics`] → [`score`] → [`report`].
 
+pub mod error;
 pub mod explain;
 pub mod fields;
 pub mod ingest;

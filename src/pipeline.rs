@@ -4,7 +4,9 @@ use crate::fields::FieldDict;
 use crate::ingest::{self, Dataset, Finding, QualityLog, Severity, Source};
 use crate::metrics;
 use crate::model::Model;
-use crate::report::{self, RenderOptions, ReportInput, Written, fonts::FontSet};
+use crate::report::engine::fonts::FontSet;
+use crate::report::self_assessment::peers::PeerResults;
+use crate::report::{self, RenderOptions, ReportInput, Written, text::vocab};
 use crate::score::{self, Evaluation};
 use anyhow::Result;
 use std::path::Path;
@@ -79,10 +81,14 @@ fn check_fonts(ds: &mut Dataset, fonts: &FontSet) {
 /// Score a dataset under a model (no rendering).
 pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i32; 3]>) -> Result<Run> {
     let table = metrics::compute_with(&dataset, &model.prices)?;
-    let eval = score::evaluate(&table.frame, &model, &dict, &dataset.origins)?;
+    let eval = score::evaluate(&table.frame, &model)?;
     let mut log = dataset.log.clone();
     log.findings.extend(table.findings);
-    log.findings.extend(eval.findings.iter().cloned());
+    log.findings.extend(
+        eval.issues
+            .iter()
+            .map(|i| vocab::issue_finding(i, &model, &dict, &dataset.origins)),
+    );
     let date = date.unwrap_or_else(|| data_date(&dataset));
     Ok(Run {
         dict,
@@ -114,7 +120,7 @@ pub fn parse_ymd(s: &str) -> Option<[i32; 3]> {
 
 /// Render the committee outputs of a run.
 pub fn write_committee(run: &Run, dir: &Path, opts: &RenderOptions) -> Result<Written> {
-    report::write_committee(dir, &run.report_input(), opts)
+    report::committee::write(dir, &run.report_input(), opts)
 }
 
 /// Render the county self-assessment of one project of a run.
@@ -122,20 +128,15 @@ pub fn write_self_assessment(
     run: &Run,
     dir: &Path,
     project: &str,
-    cohort: Option<&report::cohort::Cohort>,
+    peers: Option<&PeerResults>,
     opts: &RenderOptions,
-) -> Result<report::WrittenSet> {
-    report::write_self_assessment(dir, &run.report_input(), project, cohort, opts)
+) -> Result<Written> {
+    report::self_assessment::write(dir, &run.report_input(), project, peers, opts)
 }
 
 /// Render the provincial bulletin of a run.
-pub fn write_bulletin(run: &Run, dir: &Path, issuer: &str, opts: &RenderOptions) -> Result<report::WrittenSet> {
-    report::write_bulletin(dir, &run.report_input(), issuer, opts)
-}
-
-/// Errors of the run's log, for the exit code.
-pub fn has_data_errors(log: &QualityLog) -> bool {
-    log.has_errors()
+pub fn write_bulletin(run: &Run, dir: &Path, issuer: &str, opts: &RenderOptions) -> Result<Written> {
+    report::bulletin::write(dir, &run.report_input(), issuer, opts)
 }
 
 /// The log printed as a plain table (for the terminal).

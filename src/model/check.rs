@@ -1,8 +1,8 @@
 //! `landeval model check`: validate a model against the field dictionary.
 
+use super::ahp::{CR_LIMIT, ahp, non_reciprocal};
 use super::{Model, Scale, WeightMethod};
 use crate::fields::FieldDict;
-use crate::score::weights::{CR_LIMIT, ahp, non_reciprocal};
 use serde::Serialize;
 
 /// Problems found in a model, each with the line it concerns.

@@ -1,5 +1,6 @@
 //! Scoring models: serde types for `scoring-models/*.toml`, loading and checking.
 
+pub mod ahp;
 mod check;
 mod methods;
 
@@ -234,52 +235,6 @@ pub struct Step {
 }
 
 impl Scale {
-    /// Short Chinese description for the method table.
-    pub fn describe(&self) -> String {
-        match self {
-            Scale::Plan { cap, .. } => {
-                format!("完成率：实际 ÷ 实施方案目标，上限 {}%；方案未设定则不适用", cap * 100.0)
-            }
-            Scale::Target { floor, target } if floor > target => {
-                format!("越低越好：{floor} 得 0，{target} 得满分")
-            }
-            Scale::Target { floor, target } => format!("线性：{floor} 得 0，{target} 得满分"),
-            Scale::Minmax { lower_is_better } => {
-                if *lower_is_better {
-                    "同批比较：最低者满分，最高者 0".into()
-                } else {
-                    "同批比较：最高者满分，最低者 0".into()
-                }
-            }
-            Scale::Steps { steps, lower_is_better } => {
-                let op = if *lower_is_better { "≤" } else { "≥" };
-                steps
-                    .iter()
-                    .map(|s| format!("{op}{} 得 {}", s.at, s.value))
-                    .collect::<Vec<_>>()
-                    .join("；")
-            }
-            Scale::Bool { invert } => {
-                if *invert {
-                    "否得满分，是得 0".into()
-                } else {
-                    "是得满分，否得 0".into()
-                }
-            }
-            Scale::Rank { lower_is_better } => {
-                if *lower_is_better {
-                    "同批排位：最低者满分，最高者 0，按百分位".into()
-                } else {
-                    "同批排位：最高者满分，最低者 0，按百分位".into()
-                }
-            }
-            Scale::Piecewise { points } => {
-                let pts: Vec<String> = points.iter().map(|p| format!("{} → {}", p[0], p[1])).collect();
-                format!("分段线性：{}", pts.join("，"))
-            }
-        }
-    }
-
     /// Whether the scaled value depends on the other projects of the cohort.
     pub fn is_relative(&self) -> bool {
         matches!(self, Scale::Minmax { .. } | Scale::Rank { .. })
@@ -396,10 +351,36 @@ impl Model {
     }
 
     /// Grades from the highest bound down; the fallback grade is 不合格.
+    /// A [`Grade`] indexes this list; index `len()` is the fallback.
     pub fn grade_bounds(&self) -> Vec<(&str, f64)> {
         let mut v: Vec<_> = self.grades.iter().map(|(k, b)| (k.as_str(), *b)).collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1));
         v
+    }
+
+    /// The grade every vetoed or low-scoring project gets.
+    pub fn fail_grade(&self) -> Grade {
+        Grade(self.grades.len())
+    }
+
+    /// Every grade from the best down, the fallback last.
+    pub fn all_grades(&self) -> impl Iterator<Item = Grade> {
+        (0..=self.grades.len()).map(Grade)
+    }
+
+    /// The grade's name as the model spells it (不合格 for the fallback).
+    pub fn grade_name(&self, grade: Grade) -> &str {
+        self.grade_bounds().get(grade.0).map_or(FAIL_GRADE, |(name, _)| name)
+    }
+
+    /// The grade of a given name, if the model has it (the fallback included).
+    pub fn grade_named(&self, name: &str) -> Option<Grade> {
+        self.all_grades().find(|g| self.grade_name(*g) == name)
+    }
+
+    /// The lowest total of a grade (`None` for the fallback).
+    pub fn grade_bound(&self, grade: Grade) -> Option<f64> {
+        self.grade_bounds().get(grade.0).map(|(_, b)| *b)
     }
 
     /// Sum of all indicators' points.
@@ -435,8 +416,13 @@ impl Model {
     }
 }
 
-/// The grade every vetoed or low-scoring project gets.
+/// Name of the fallback grade of every model (vetoed or below the lowest bound).
 pub const FAIL_GRADE: &str = "不合格";
+
+/// A grade: position in [`Model::grade_bounds`] from the best (0) down;
+/// the position after the last bound is the fallback grade 不合格.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Grade(pub usize);
 
 /// Ids of the bundled models.
 pub fn bundled_ids() -> Vec<&'static str> {

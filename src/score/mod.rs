@@ -5,17 +5,15 @@
 //! text; its output is plain numbers and statuses.
 
 pub mod aggregate;
-pub mod cohort;
 pub mod expr;
 pub mod obstacle;
 mod rank;
 pub mod reversal;
 pub mod robust;
 pub mod scale;
+pub mod table;
 pub mod weights;
 
-use crate::fields::FieldDict;
-use crate::ingest::{Finding, Origins, Severity};
 use crate::model::{MissingPolicy, Model, Scale};
 use anyhow::Result;
 use expr::Named;
@@ -107,7 +105,7 @@ pub enum NotSelected {
 }
 
 /// A project's full evaluation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ProjectScore {
     pub id: String,
     pub name: String,
@@ -126,7 +124,7 @@ pub struct ProjectScore {
     pub total: f64,
     pub vetoes: Vec<VetoCheck>,
     pub vetoed: bool,
-    pub grade: String,
+    pub grade: crate::model::Grade,
     /// Shared rank among eligible projects (1, 2, 2, 4); none when vetoed.
     pub rank: Option<u32>,
     pub selected: bool,
@@ -155,20 +153,43 @@ pub struct WeightPoint {
 }
 
 /// How the evaluation weighted and aggregated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Method {
     pub weighting: crate::model::WeightMethod,
     pub aggregation: crate::model::Aggregation,
     pub weights: Vec<WeightPoint>,
     pub ahp: Vec<weights::AhpReport>,
     pub tie_break: Vec<String>,
-    /// Guards and re-normalisations, in Chinese.
-    pub notes: Vec<String>,
+    /// Guards and re-normalisations.
+    pub notes: Vec<weights::MethodNote>,
+}
+
+impl Method {
+    /// Points of an indicator as the evaluation weighted it (derived weights
+    /// under AHP, entropy, CRITIC or combined; the model's points when fixed).
+    pub fn indicator_points(&self, model: &Model, id: &str) -> f64 {
+        self.weights
+            .iter()
+            .find(|w| w.id == id)
+            .map(|w| w.points)
+            .or_else(|| model.indicators.iter().find(|i| i.id == id).map(|i| i.points))
+            .unwrap_or(0.0)
+    }
+
+    /// Full points of a dimension as the evaluation weighted it.
+    pub fn dimension_points(&self, model: &Model, dim: &str) -> f64 {
+        model
+            .indicators
+            .iter()
+            .filter(|i| i.dimension == dim)
+            .map(|i| self.indicator_points(model, &i.id))
+            .sum()
+    }
 }
 
 /// Progress towards one `[[target]]`.
 #[derive(Debug, Clone, Serialize)]
-pub struct Progress {
+pub struct TargetProgress {
     pub id: String,
     /// Sum over accepted, non-vetoed projects (missing values count 0).
     pub achieved: f64,
@@ -191,22 +212,39 @@ pub struct TieDecision {
 }
 
 /// The evaluation of a cohort under one model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Evaluation {
     /// Projects in report order: eligible by rank, then vetoed by score.
     pub projects: Vec<ProjectScore>,
     pub method: Method,
     /// Equal totals and the key that ordered them.
     pub ties: Vec<TieDecision>,
-    pub robustness: Option<robust::Summary>,
+    pub robustness: Option<robust::MonteCarloSummary>,
     /// Smallest single-weight changes that swap the projects at the cut-off.
     pub cutoff_swaps: Vec<robust::CutoffSwap>,
     /// Rank reversals of the top group under cohort changes.
     pub reversals: Vec<reversal::Reversal>,
     /// Progress towards the model's programme goals.
-    pub progress: Vec<Progress>,
-    #[serde(skip)]
-    pub findings: Vec<Finding>,
+    pub progress: Vec<TargetProgress>,
+    /// Data problems found while scoring, in the order found.
+    pub issues: Vec<ScoreIssue>,
+}
+
+/// A data problem the score stage found. The report's vocabulary words it
+/// for the data-quality log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreIssue {
+    /// An indicator's value could not be computed: `fields` are the fields
+    /// it read that were blank (none: the expression itself gave no value,
+    /// e.g. a division by 0); `status` says how it was scored.
+    IndicatorMissing {
+        project: String,
+        indicator: String,
+        status: Status,
+        fields: Vec<String>,
+    },
+    /// A red line could not be checked for lack of data.
+    VetoUnknown { project: String, veto: String },
 }
 
 /// Column-name prefixes of the evaluated expressions.
@@ -250,19 +288,13 @@ fn named_expressions(model: &Model) -> Vec<Named> {
 }
 
 /// Score every project of `table` under `model`.
-pub fn evaluate(table: &DataFrame, model: &Model, dict: &FieldDict, origins: &Origins) -> Result<Evaluation> {
-    evaluate_with_threads(table, model, dict, origins, robust::threads())
+pub fn evaluate(table: &DataFrame, model: &Model) -> Result<Evaluation> {
+    evaluate_with_threads(table, model, robust::threads())
 }
 
 /// [`evaluate`] with the Monte Carlo on `threads` threads (the figures do
 /// not depend on the number).
-pub fn evaluate_with_threads(
-    table: &DataFrame,
-    model: &Model,
-    dict: &FieldDict,
-    origins: &Origins,
-    threads: usize,
-) -> Result<Evaluation> {
+pub fn evaluate_with_threads(table: &DataFrame, model: &Model, threads: usize) -> Result<Evaluation> {
     let values = expr::evaluate(table, &named_expressions(model))?;
     let n = table.height();
     let ids: Vec<String> = expr::strings(table, "project_id")?
@@ -279,8 +311,8 @@ pub fn evaluate_with_threads(
     let accepted = expr::bools(table, "is_accepted")?;
     let self_scores = expr::floats(table, "self_score_total")?;
 
-    let mut findings = Vec::new();
-    let (table_core, mut indicator_rows) = score_indicators(table, model, &values, &ids, dict, origins, &mut findings)?;
+    let mut issues = Vec::new();
+    let (table_core, mut indicator_rows) = score_indicators(table, model, &values, &ids, &mut issues)?;
     let mut core = table_core;
     let mut adjust_rows = Vec::with_capacity(n);
     for p in 0..n {
@@ -325,14 +357,9 @@ pub fn evaluate_with_threads(
         let total = scored.total[p];
         let vetoed = vetoes.iter().any(|v| v.status == VetoStatus::Breached);
         for v in vetoes.iter().filter(|v| v.status == VetoStatus::Unknown) {
-            findings.push(Finding {
-                severity: Severity::Warning,
-                origin: origins.cell(&ids[p], "project_id").cloned().unwrap_or_default(),
-                raw: ids[p].clone(),
-                message: format!(
-                    "项目“{}”缺少核查否决项“{}”所需的数据，无法判断是否触碰红线",
-                    ids[p], v.id
-                ),
+            issues.push(ScoreIssue::VetoUnknown {
+                project: ids[p].clone(),
+                veto: v.id.clone(),
             });
         }
         projects.push(ProjectScore {
@@ -350,7 +377,7 @@ pub fn evaluate_with_threads(
             total,
             vetoes,
             vetoed,
-            grade: String::new(),
+            grade: model.fail_grade(),
             rank: None,
             selected: false,
             not_selected: None,
@@ -374,7 +401,7 @@ pub fn evaluate_with_threads(
         cutoff_swaps: Vec::new(),
         reversals: Vec::new(),
         progress: Vec::new(),
-        findings,
+        issues,
     };
     let vetoed: std::collections::HashSet<&str> = eval
         .projects
@@ -386,9 +413,7 @@ pub fn evaluate_with_threads(
     robust::analyse(model, &core, &ids, &mut eval, threads)?;
     eval.reversals = reversal::check(model, &core, &ids, &eval)?;
     if !reversal::is_relative(model) {
-        eval.method.notes.push(
-            "本模型的换算与权重不依赖同批其他项目，增减项目不会改变其余项目的相对顺序（秩反转检验不适用）".into(),
-        );
+        eval.method.notes.push(weights::MethodNote::NotBatchRelative);
     }
     Ok(eval)
 }
@@ -400,7 +425,7 @@ fn progress(
     ids: &[String],
     accepted: &[Option<bool>],
     skip: &std::collections::HashSet<&str>,
-) -> Result<Vec<Progress>> {
+) -> Result<Vec<TargetProgress>> {
     model
         .targets
         .iter()
@@ -411,7 +436,7 @@ fn progress(
                 .filter_map(|p| v[p])
                 .collect();
             let achieved: f64 = counted.iter().sum();
-            Ok(Progress {
+            Ok(TargetProgress {
                 id: t.id.clone(),
                 achieved,
                 goal: t.goal,
@@ -423,35 +448,28 @@ fn progress(
 }
 
 /// The method section of an evaluation, with its guard notes.
-fn method_of(model: &Model, scored: &cohort::Scored) -> Method {
+fn method_of(model: &Model, scored: &table::Scored) -> Method {
     let mut notes = scored.derived.notes.clone();
     for (j, ind) in model.indicators.iter().enumerate() {
         if scored.floored[j] > 0 {
-            notes.push(format!(
-                "加权几何平均要求换算值大于 0：指标“{}”有 {} 个项目换算值为 0，按下限 {} 计算",
-                ind.name, scored.floored[j], model.model.geometric_floor
-            ));
+            notes.push(weights::MethodNote::FlooredZeros {
+                indicator: ind.id.clone(),
+                projects: scored.floored[j],
+                floor: model.model.geometric_floor,
+            });
         }
         let relative = ind.scale.is_relative() || model.model.aggregation == crate::model::Aggregation::Topsis;
         if scored.constant[j] && relative {
-            notes.push(format!(
-                "指标“{}”在本批项目中换算值全部相同，同批比较（{}）无法区分项目，该指标不影响排序",
-                ind.name,
-                if ind.scale.is_relative() {
-                    ind.scale.describe()
-                } else {
-                    "TOPSIS".into()
-                }
-            ));
+            notes.push(weights::MethodNote::ConstantRelative {
+                indicator: ind.id.clone(),
+            });
         }
     }
     if scored.derived.method != crate::model::WeightMethod::Fixed {
-        let sum: f64 = scored.derived.points.iter().sum();
-        notes.push(format!(
-            "{}得到的权重已归一化并换算为分值，合计 {:.2} 分",
-            scored.derived.method.label(),
-            sum
-        ));
+        notes.push(weights::MethodNote::PointsNormalised {
+            method: scored.derived.method,
+            total: scored.derived.points.iter().sum(),
+        });
     }
     Method {
         weighting: scored.derived.method,
@@ -479,13 +497,11 @@ fn score_indicators(
     model: &Model,
     values: &DataFrame,
     ids: &[String],
-    dict: &FieldDict,
-    origins: &Origins,
-    findings: &mut Vec<Finding>,
-) -> Result<(cohort::Table, Vec<Vec<IndicatorScore>>)> {
+    issues: &mut Vec<ScoreIssue>,
+) -> Result<(table::Table, Vec<Vec<IndicatorScore>>)> {
     let n = ids.len();
     let m = model.indicators.len();
-    let mut core = cohort::Table {
+    let mut core = table::Table {
         n,
         m,
         raw: vec![None; n * m],
@@ -518,7 +534,12 @@ fn score_indicators(
                         MissingPolicy::Exclude => Status::MissingExcluded,
                         MissingPolicy::Error => Status::MissingError,
                     };
-                    findings.push(missing_finding(ind, status, &ids[p], &missing_fields, dict, origins));
+                    issues.push(ScoreIssue::IndicatorMissing {
+                        project: ids[p].clone(),
+                        indicator: ind.id.clone(),
+                        status,
+                        fields: missing_fields.clone(),
+                    });
                     status
                 }
             };
@@ -549,33 +570,6 @@ fn missing_fields_of(table: &DataFrame, read: &std::collections::BTreeSet<String
         }
     }
     Ok(out)
-}
-
-fn missing_finding(
-    ind: &crate::model::Indicator,
-    status: Status,
-    project: &str,
-    missing: &[String],
-    dict: &FieldDict,
-    origins: &Origins,
-) -> Finding {
-    let names: Vec<&str> = missing.iter().map(|f| dict.label(f).unwrap_or(f)).collect();
-    let what = if names.is_empty() {
-        "计算结果无效（如除数为 0）".to_string()
-    } else {
-        format!("缺少：{}", names.join("、"))
-    };
-    let (severity, outcome) = match status {
-        Status::MissingError => (Severity::Error, "模型要求必须填写"),
-        Status::MissingExcluded => (Severity::Warning, "该指标不计分，分值在维度内重新分配"),
-        _ => (Severity::Warning, "该指标按 0 分计"),
-    };
-    Finding {
-        severity,
-        origin: origins.cell(project, "project_id").cloned().unwrap_or_default(),
-        raw: project.to_string(),
-        message: format!("项目“{project}”指标“{}”{what}；{outcome}", ind.name),
-    }
 }
 
 fn check_vetoes(model: &Model, values: &DataFrame, p: usize) -> Result<Vec<VetoCheck>> {

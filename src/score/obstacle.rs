@@ -2,7 +2,7 @@
 //! missing to the next grade.
 
 use super::ProjectScore;
-use crate::model::Model;
+use crate::model::{Grade, Model};
 use serde::Serialize;
 
 /// Obstacle degree (障碍度) of one indicator:
@@ -16,9 +16,9 @@ pub struct Obstacle {
 }
 
 /// Distance to the next grade up.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct GradeGap {
-    pub next: String,
+    pub next: Grade,
     pub points_missing: f64,
     /// Fewest indicators (largest lost points first) whose full marks would
     /// close the gap; all indicators with lost points when it cannot be closed.
@@ -51,11 +51,13 @@ pub fn diagnose(model: &Model, p: &mut ProjectScore) {
 }
 
 fn gap(model: &Model, total: f64, lost: &[Obstacle]) -> Option<GradeGap> {
-    let (next, bound) = model
-        .grade_bounds()
-        .into_iter()
+    let bounds = model.grade_bounds();
+    let (next, bound) = bounds
+        .iter()
+        .enumerate()
         .rev()
-        .find(|(_, b)| *b > total + 1e-6)?;
+        .find(|(_, (_, b))| *b > total + 1e-6)
+        .map(|(k, (_, b))| (Grade(k), *b))?;
     let missing = bound - total;
     let mut levers = Vec::new();
     let mut gained = 0.0;
@@ -67,7 +69,7 @@ fn gap(model: &Model, total: f64, lost: &[Obstacle]) -> Option<GradeGap> {
         levers.push(o.clone());
     }
     Some(GradeGap {
-        next: next.to_string(),
+        next,
         points_missing: missing,
         reachable: gained + 1e-9 >= missing,
         levers,

@@ -1,22 +1,22 @@
 //! Grades, shared ranks and demonstration selection.
 
 use super::{NotSelected, ProjectScore, TieDecision};
-use crate::model::{FAIL_GRADE, Model};
+use crate::model::{Grade, Model};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// Totals closer than this are ties (guards against float noise).
 const TIE: f64 = 1e-6;
 
-fn grade(model: &Model, p: &ProjectScore) -> String {
+fn grade(model: &Model, p: &ProjectScore) -> Grade {
     if p.vetoed {
-        return FAIL_GRADE.into();
+        return model.fail_grade();
     }
     model
         .grade_bounds()
-        .into_iter()
-        .find(|(_, bound)| p.total + TIE >= *bound)
-        .map_or_else(|| FAIL_GRADE.into(), |(g, _)| g.to_string())
+        .iter()
+        .position(|(_, bound)| p.total + TIE >= *bound)
+        .map_or_else(|| model.fail_grade(), Grade)
 }
 
 /// Tie-break value of one key (higher first); `None` for `project_id`
@@ -105,12 +105,6 @@ fn ties(projects: &[ProjectScore], keys: &[String]) -> Vec<TieDecision> {
         .collect()
 }
 
-/// Position of a grade from the top (0 = best); the fail grade last.
-pub fn grade_level(model: &Model, grade: &str) -> usize {
-    let bounds = model.grade_bounds();
-    bounds.iter().position(|(g, _)| *g == grade).unwrap_or(bounds.len())
-}
-
 /// Reward tiers by place among the selected projects (tied totals share a
 /// place, so tied projects get the same tier), each county capped in selection order.
 fn reward(projects: &mut [ProjectScore], model: &Model) {
@@ -150,7 +144,7 @@ fn select(projects: &mut [ProjectScore], model: &Model) {
         } else if rule
             .required_grade
             .as_ref()
-            .is_some_and(|g| grade_level(model, &p.grade) > grade_level(model, g))
+            .is_some_and(|g| p.grade > model.grade_named(g).unwrap_or_else(|| model.fail_grade()))
         {
             Some(NotSelected::GradeTooLow)
         } else if rule

@@ -4,7 +4,7 @@
 //! every pair of the top group whose order flips.
 
 use super::Evaluation;
-use super::cohort::Table;
+use super::table::Table;
 use crate::model::{Aggregation, Model, WeightMethod};
 use anyhow::Result;
 use serde::Serialize;

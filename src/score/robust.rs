@@ -5,7 +5,7 @@
 //! Draw `d` uses its own generator seeded from (model seed, d), so the
 //! numbers are the same for any number of threads.
 
-use super::cohort::{DimIndex, Table};
+use super::table::{DimIndex, Table};
 use super::{Evaluation, NotSelected, ProjectScore, aggregate};
 use crate::model::{Aggregation, Model, Scale};
 use anyhow::Result;
@@ -66,18 +66,10 @@ impl Verdict {
             Verdict::Marginal
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::StableIn => "稳定入选",
-            Verdict::Marginal => "边缘",
-            Verdict::StableOut => "稳定落选",
-        }
-    }
 }
 
 /// Monte Carlo figures of one eligible project.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ProjectRobustness {
     pub median_rank: u32,
     /// 5th and 95th percentile of the rank.
@@ -86,12 +78,11 @@ pub struct ProjectRobustness {
     /// Share of draws in which the project is selected (or in the top N).
     pub p_selected: f64,
     pub verdict: Verdict,
-    pub verdict_label: String,
 }
 
 /// Settings and cohort-level results of the Monte Carlo.
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
+pub struct MonteCarloSummary {
     pub draws: usize,
     pub seed: u64,
     pub weight_jitter: f64,
@@ -450,7 +441,7 @@ fn quantile(hist: &[u32], total: u64, q: f64) -> u32 {
 /// Per-project Monte Carlo results for the eligible projects in base order.
 pub struct Outcome {
     pub projects: Vec<ProjectRobustness>,
-    pub summary: Summary,
+    pub summary: MonteCarloSummary,
 }
 
 /// Run the Monte Carlo of a prepared cohort; `base_selected` marks the base selection.
@@ -469,7 +460,6 @@ pub fn simulate(sim: &Sim, base_selected: &[bool], threads: usize) -> Outcome {
                 rank_p95: quantile(hist, draws, 0.95),
                 p_selected: p,
                 verdict,
-                verdict_label: verdict.label().into(),
             }
         })
         .collect();
@@ -478,7 +468,7 @@ pub fn simulate(sim: &Sim, base_selected: &[bool], threads: usize) -> Outcome {
     let modal = t.sets.values().copied().max().unwrap_or(0);
     Outcome {
         projects,
-        summary: Summary {
+        summary: MonteCarloSummary {
             draws: sim.settings.draws,
             seed: sim.seed,
             weight_jitter: sim.settings.weight_jitter,

@@ -2,16 +2,16 @@
 
 use crate::model::{Scale, Step};
 
-/// Cohort statistics a relative scale needs.
+/// Statistics of one indicator column over the batch, for relative scales.
 #[derive(Debug, Clone)]
-pub struct Cohort {
+pub struct ColumnStats {
     pub min: f64,
     pub max: f64,
     /// The cohort's values, ascending (for `rank`).
     pub sorted: Vec<f64>,
 }
 
-impl Cohort {
+impl ColumnStats {
     /// Statistics of the present values; none when all are missing.
     pub fn of(values: &[Option<f64>]) -> Option<Self> {
         let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
@@ -38,7 +38,7 @@ impl Cohort {
 
 /// Scale a raw value. `planned` is the project's target for `plan` scales
 /// (the caller makes the indicator not applicable when it is missing or 0).
-pub fn scale(s: &Scale, raw: f64, planned: Option<f64>, cohort: Option<&Cohort>) -> f64 {
+pub fn scale(s: &Scale, raw: f64, planned: Option<f64>, cohort: Option<&ColumnStats>) -> f64 {
     let v = match s {
         Scale::Plan { cap, .. } => match planned {
             Some(p) if p > 0.0 => (raw / p).min(*cap) / cap,
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn minmax_and_steps_and_bool() {
-        let c = Cohort::of(&[Some(2.0), None, Some(10.0)]);
+        let c = ColumnStats::of(&[Some(2.0), None, Some(10.0)]);
         let m = Scale::Minmax { lower_is_better: false };
         assert_eq!(scale(&m, 4.0, None, c.as_ref()), 0.25);
         let m = Scale::Minmax { lower_is_better: true };
@@ -157,8 +157,8 @@ mod tests {
 
     #[test]
     fn rank_is_the_mid_percentile() {
-        // Cohort 10, 20, 20, 40 (n − 1 = 3): 10 → 0/3; 20 → (1 + ½·1)/3 = 0.5; 40 → 3/3.
-        let c = Cohort::of(&[Some(10.0), Some(20.0), Some(20.0), Some(40.0)]);
+        // Values 10, 20, 20, 40 (n − 1 = 3): 10 → 0/3; 20 → (1 + ½·1)/3 = 0.5; 40 → 3/3.
+        let c = ColumnStats::of(&[Some(10.0), Some(20.0), Some(20.0), Some(40.0)]);
         let r = Scale::Rank { lower_is_better: false };
         assert_eq!(scale(&r, 10.0, None, c.as_ref()), 0.0);
         assert_eq!(scale(&r, 20.0, None, c.as_ref()), 0.5);

@@ -2,78 +2,10 @@
 //! CRITIC and their combination. Weights are fractions summing to 1; the
 //! scoring shows them as points (× 100).
 
+use crate::model::ahp::{CR_LIMIT, ahp, non_reciprocal};
 use crate::model::{AhpMatrix, Model, WeightMethod};
 use anyhow::{Result, anyhow, bail};
 use serde::Serialize;
-
-/// Saaty's random consistency index for n = 1…15.
-const RANDOM_INDEX: [f64; 15] = [
-    0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59,
-];
-
-/// A consistency ratio at or above this is refused.
-pub const CR_LIMIT: f64 = 0.10;
-
-/// The eigenvector weights of one pairwise matrix and its consistency.
-#[derive(Debug, Clone, Serialize)]
-pub struct Ahp {
-    pub weights: Vec<f64>,
-    pub lambda_max: f64,
-    /// Consistency index (λmax − n) / (n − 1).
-    pub ci: f64,
-    /// Consistency ratio CI / RI (0 for n ≤ 2).
-    pub cr: f64,
-}
-
-/// Principal eigenvector (power iteration, normalised to sum 1), λmax, CI, CR.
-pub fn ahp(a: &[Vec<f64>]) -> Result<Ahp> {
-    let n = a.len();
-    if n == 0 || a.iter().any(|r| r.len() != n) {
-        bail!("判断矩阵应为 n×n 方阵");
-    }
-    let mut w = vec![1.0 / n as f64; n];
-    for _ in 0..1000 {
-        let mut next: Vec<f64> = (0..n).map(|i| (0..n).map(|j| a[i][j] * w[j]).sum()).collect();
-        let s: f64 = next.iter().sum();
-        next.iter_mut().for_each(|x| *x /= s);
-        let delta: f64 = next.iter().zip(&w).map(|(x, y)| (x - y).abs()).sum();
-        w = next;
-        if delta < 1e-14 {
-            break;
-        }
-    }
-    let lambda_max = (0..n)
-        .map(|i| (0..n).map(|j| a[i][j] * w[j]).sum::<f64>() / w[i])
-        .sum::<f64>()
-        / n as f64;
-    let ci = if n > 1 {
-        (lambda_max - n as f64) / (n - 1) as f64
-    } else {
-        0.0
-    };
-    let ri = RANDOM_INDEX.get(n - 1).copied().unwrap_or(1.59);
-    let cr = if ri > 0.0 { (ci / ri).max(0.0) } else { 0.0 };
-    Ok(Ahp {
-        weights: w,
-        lambda_max,
-        ci,
-        cr,
-    })
-}
-
-/// Cells (i, j) whose value is not the reciprocal of (j, i), 0-based.
-pub fn non_reciprocal(a: &[Vec<f64>]) -> Vec<(usize, usize)> {
-    let mut bad = Vec::new();
-    for i in 0..a.len() {
-        for j in i..a.len() {
-            let (x, y) = (a[i][j], a.get(j).and_then(|r| r.get(i)).copied().unwrap_or(f64::NAN));
-            if (x * y - 1.0).abs() >= 1e-3 || x.is_nan() || y.is_nan() {
-                bad.push((i, j));
-            }
-        }
-    }
-    bad
-}
 
 /// Entropy weights of columns of non-negative values (one Vec per indicator):
 /// p = x / Σx, e = −Σ p ln p / ln n, weight ∝ 1 − e. A column of zeros or
@@ -159,8 +91,31 @@ pub struct Derived {
     /// Points per indicator (model order), summing to the model's total.
     pub points: Vec<f64>,
     pub ahp: Vec<AhpReport>,
-    /// What was done, in Chinese (e.g. constant indicators given weight 0).
-    pub notes: Vec<String>,
+    /// What was done (e.g. constant indicators given weight 0).
+    pub notes: Vec<MethodNote>,
+}
+
+/// Something the method did that a reader of the method section must know.
+/// The report words it; the JSON keeps the data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MethodNote {
+    /// An objective method gave weight 0 to an indicator constant over the batch.
+    ZeroObjectiveWeight { indicator: String, method: WeightMethod },
+    /// Combined weights: `alpha` × subjective + (1 − `alpha`) × objective.
+    Combination { alpha: f64 },
+    /// Geometric mean: `projects` zero scaled values of an indicator lifted to `floor`.
+    FlooredZeros {
+        indicator: String,
+        projects: usize,
+        floor: f64,
+    },
+    /// A cohort-relative indicator whose scaled values are all equal: it does not affect the order.
+    ConstantRelative { indicator: String },
+    /// Derived weights normalised and shown as points summing to `total`.
+    PointsNormalised { method: WeightMethod, total: f64 },
+    /// Nothing in the model depends on the batch: the rank-reversal check does not apply.
+    NotBatchRelative,
 }
 
 /// Derive indicator points. `cols` holds each indicator's values over the
@@ -182,7 +137,7 @@ pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
     }
     let mut notes = Vec::new();
     let mut reports = Vec::new();
-    let objective = |method: WeightMethod, notes: &mut Vec<String>| -> Result<Vec<f64>> {
+    let objective = |method: WeightMethod, notes: &mut Vec<MethodNote>| -> Result<Vec<f64>> {
         let w = if method == WeightMethod::Critic {
             critic(cols)
         } else {
@@ -193,11 +148,10 @@ pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
         }
         for (i, x) in model.indicators.iter().zip(&w) {
             if *x == 0.0 {
-                notes.push(format!(
-                    "指标“{}”在本批项目中取值相同，{}权重为 0",
-                    i.name,
-                    method.label()
-                ));
+                notes.push(MethodNote::ZeroObjectiveWeight {
+                    indicator: i.id.clone(),
+                    method,
+                });
             }
         }
         Ok(w)
@@ -217,10 +171,7 @@ pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
                 ahp_weights(model, &fixed, &mut reports)?
             };
             let obj = objective(spec.objective.unwrap_or(WeightMethod::Entropy), &mut notes)?;
-            notes.push(format!(
-                "组合权重 = {alpha} × 主观权重 + {} × 客观权重",
-                ((1.0 - alpha) * 1e6).round() / 1e6
-            ));
+            notes.push(MethodNote::Combination { alpha });
             subj.iter()
                 .zip(&obj)
                 .map(|(s, o)| alpha * s + (1.0 - alpha) * o)
@@ -230,7 +181,7 @@ pub fn derive(model: &Model, cols: &[Vec<f64>]) -> Result<Derived> {
     Ok(as_points(spec.method, w, total, reports, notes))
 }
 
-fn as_points(method: WeightMethod, w: Vec<f64>, total: f64, ahp: Vec<AhpReport>, notes: Vec<String>) -> Derived {
+fn as_points(method: WeightMethod, w: Vec<f64>, total: f64, ahp: Vec<AhpReport>, notes: Vec<MethodNote>) -> Derived {
     let s: f64 = w.iter().sum();
     Derived {
         method,

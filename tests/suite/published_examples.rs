@@ -7,9 +7,10 @@
 //! comment explains why the source's own rounding needs more.
 
 use landeval::model::Scale;
+use landeval::model::ahp::ahp;
 use landeval::score::aggregate::topsis;
-use landeval::score::scale::{Cohort, scale};
-use landeval::score::weights::{ahp, critic, entropy};
+use landeval::score::scale::{ColumnStats, scale};
+use landeval::score::weights::{critic, entropy};
 
 /// Assert every value within `tol` of the published one.
 fn assert_published(label: &str, got: &[f64], published: &[f64], tol: f64) {
@@ -34,7 +35,7 @@ fn columns(rows: &[&[f64]]) -> Vec<Vec<f64>> {
 /// lower is better.
 fn minmax(col: &[f64], lower_is_better: bool) -> Vec<f64> {
     let present: Vec<Option<f64>> = col.iter().copied().map(Some).collect();
-    let cohort = Cohort::of(&present);
+    let cohort = ColumnStats::of(&present);
     let s = Scale::Minmax { lower_is_better };
     col.iter().map(|x| scale(&s, *x, None, cohort.as_ref())).collect()
 }

@@ -4,7 +4,7 @@ use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use landeval::pipeline::Run;
-use landeval::report::{RenderOptions, WrittenSet};
+use landeval::report::{RenderOptions, Written};
 use std::sync::OnceLock;
 
 fn run() -> &'static Run {
@@ -12,8 +12,8 @@ fn run() -> &'static Run {
     RUN.get_or_init(|| common::evaluate(&common::fixture_sources(), "national-2025"))
 }
 
-fn written() -> &'static WrittenSet {
-    static W: OnceLock<WrittenSet> = OnceLock::new();
+fn written() -> &'static Written {
+    static W: OnceLock<Written> = OnceLock::new();
     W.get_or_init(|| {
         let dir = common::scratch("bulletin");
         landeval::pipeline::write_bulletin(run(), &dir, "青岚省自然资源厅", &RenderOptions::default()).unwrap()

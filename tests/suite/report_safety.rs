@@ -159,7 +159,7 @@ fn templates_dir_overrides_bundled_templates() {
     let tdir = common::scratch("safety-templates");
     std::fs::write(
         tdir.join("bulletin.typ.j2"),
-        "#set page(paper: \"a4\")\n#set text(font: \"Noto Sans CJK SC\")\n自定义通报模板 {{ issuer }} {% for r in ranking %}{{ r[1] }} {% endfor %}\n",
+        "#set page(paper: \"a4\")\n#set text(font: \"Noto Sans CJK SC\")\n自定义通报模板 {{ issuer }} {% for r in ranking %}{{ r.name }} {% endfor %}\n",
     )
     .unwrap();
     std::fs::write(tdir.join("bulletin.html.j2"), "<p>自定义网页 {{ issuer }}</p>").unwrap();
@@ -206,7 +206,7 @@ fn committee_reward_estimate_and_headline_effects_by_hand() {
     let path = dir.join("恶意名称.xlsx");
     workbook(&path);
     let dict = landeval::fields::FieldDict::bundled();
-    let fonts = landeval::report::fonts::FontSet::load(None).unwrap();
+    let fonts = landeval::report::engine::fonts::FontSet::load(None).unwrap();
     let ds = landeval::pipeline::read(&[Source::from_path(&path).unwrap()], &dict, &fonts);
     let r = landeval::pipeline::evaluate(ds, dict, model, None).unwrap();
     assert!(r.eval.projects.iter().all(|p| p.rank == Some(1)));

@@ -6,7 +6,7 @@ use calamine::{Data, Reader, open_workbook_auto};
 use landeval::ingest::Source;
 use landeval::pipeline::Run;
 use landeval::report::RenderOptions;
-use landeval::report::cohort::Cohort;
+use landeval::report::self_assessment::peers::PeerResults;
 use std::sync::OnceLock;
 
 fn county(file: &str) -> Vec<Source> {
@@ -159,8 +159,12 @@ fn cohort_rank_counts_higher_totals() {
     let all = common::evaluate(&common::fixture_sources(), "national-2025");
     let cdir = common::scratch("self-cohort-src");
     let results = cdir.join("results.json");
-    std::fs::write(&results, landeval::report::results_json(&all.report_input()).unwrap()).unwrap();
-    let cohort = Cohort::load(&results, "QL-0101-02").unwrap();
+    std::fs::write(
+        &results,
+        landeval::report::committee::json::results(&all.report_input()).unwrap(),
+    )
+    .unwrap();
+    let cohort = PeerResults::load(&results, "QL-0101-02").unwrap();
     assert_eq!(cohort.size, 39);
     let higher = all
         .eval

@@ -1,8 +1,9 @@
 //! Weighting and aggregation methods on examples small enough to check by hand.
 
 use landeval::model::Aggregation;
+use landeval::model::ahp::{ahp, non_reciprocal};
 use landeval::score::aggregate::{aggregate, geometric, topsis};
-use landeval::score::weights::{ahp, critic, entropy, non_reciprocal};
+use landeval::score::weights::{critic, entropy};
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() < tol

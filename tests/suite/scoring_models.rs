@@ -7,7 +7,8 @@ use landeval::fields::FieldDict;
 use landeval::ingest::Dataset;
 use landeval::metrics;
 use landeval::model::{BUNDLED_MODELS, Model, check_model};
-use landeval::report::fonts::FontSet;
+use landeval::report::engine::fonts::FontSet;
+use landeval::report::text::vocab;
 use landeval::score::{self, Evaluation};
 use std::sync::OnceLock;
 
@@ -35,19 +36,21 @@ fn run(id: &str) -> (Model, Evaluation) {
     assert!(r.ok(), "{id}: {:#?}", r.errors);
     m.robustness.draws = 500;
     let c = cohort();
-    let e = score::evaluate(&c.table, &m, &FieldDict::bundled(), &c.ds.origins).unwrap();
+    let e = score::evaluate(&c.table, &m).unwrap();
     (m, e)
 }
 
 fn sane(id: &str) -> (Model, Evaluation) {
     let (m, e) = run(id);
     assert_eq!(e.projects.len(), 40, "{id}");
+    let findings: Vec<_> = e
+        .issues
+        .iter()
+        .map(|i| vocab::issue_finding(i, &m, &FieldDict::bundled(), &cohort().ds.origins))
+        .collect();
     assert!(
-        !e.findings
-            .iter()
-            .any(|f| f.severity == landeval::ingest::Severity::Error),
-        "{id}: {:#?}",
-        e.findings
+        !findings.iter().any(|f| f.severity == landeval::ingest::Severity::Error),
+        "{id}: {findings:#?}"
     );
     for p in &e.projects {
         assert!((0.0..=100.0).contains(&p.total), "{id} {} {}", p.id, p.total);
@@ -86,7 +89,8 @@ fn sichuan_2025_selects_and_rewards_within_the_county_cap() {
     assert!(!selected.is_empty());
     let mut per_county = std::collections::HashMap::<&str, f64>::new();
     for p in &selected {
-        assert!(p.grade == "良好" || p.grade == "优秀", "{} {}", p.id, p.grade);
+        let grade = m.grade_name(p.grade);
+        assert!(grade == "良好" || grade == "优秀", "{} {grade}", p.id);
         *per_county.entry(&p.county).or_default() += p.reward;
     }
     assert!(
@@ -153,12 +157,16 @@ fn yunnan_2025_scores_potential_before_the_project() {
     for i in &m.indicators {
         assert!(!i.expr.contains("_after"), "{} reads a result field", i.id);
     }
-    assert!(e.projects.iter().any(|p| p.grade == "潜力大" || p.grade == "潜力较大"));
+    assert!(
+        e.projects
+            .iter()
+            .any(|p| m.grade_name(p.grade) == "潜力大" || m.grade_name(p.grade) == "潜力较大")
+    );
 }
 
 #[test]
 fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
-    let (_, e) = sane("academic-ahp-entropy-topsis");
+    let (m, e) = sane("academic-ahp-entropy-topsis");
     // Four AHP matrices, each consistent (CR < 0.10).
     assert_eq!(e.method.ahp.len(), 4);
     assert!(e.method.ahp.iter().all(|a| a.cr < 0.10));
@@ -169,7 +177,12 @@ fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
             .iter()
             .any(|w| (w.points - w.model_points).abs() > 0.01)
     );
-    assert!(e.method.notes.iter().any(|n| n.contains("组合权重")));
+    assert!(
+        e.method
+            .notes
+            .iter()
+            .any(|n| vocab::method_note(&m, n).contains("组合权重"))
+    );
     // Obstacle degrees of each project sum to 1.
     for p in e.projects.iter().filter(|p| !p.obstacles.is_empty()) {
         let s: f64 = p.obstacles.iter().map(|o| o.degree).sum();
@@ -179,7 +192,8 @@ fn academic_model_combines_ahp_and_entropy_and_ranks_by_topsis() {
 
 #[test]
 fn scorecards_explain_why_points_do_not_add_up_under_topsis() {
-    use landeval::report::context::{aggregation_note, fmt2};
+    use landeval::report::text::fmt2;
+    use landeval::report::text::method::aggregation_note;
     let (m, e) = sane("academic-ahp-entropy-topsis");
     // Under TOPSIS Σ points × rate is not the indicator total; the note
     // gives both figures of the project.
@@ -215,7 +229,7 @@ fn sichuan_admission_2025_scores_candidate_townships() {
     let (mut m, text) = Model::load_with_source("sichuan-admission-2025").unwrap();
     assert!(check_model(&m, &text, &dict).ok());
     m.robustness.draws = 1000;
-    let e = score::evaluate(&table, &m, &dict, &ds.origins).unwrap();
+    let e = score::evaluate(&table, &m).unwrap();
     assert_eq!(e.projects.len(), 12);
     let selected: Vec<&str> = e
         .projects
@@ -252,22 +266,17 @@ fn workbook_and_json_carry_the_robustness_figures() {
     let run = landeval::pipeline::evaluate(ds, dict, m, Some([2025, 12, 31])).unwrap();
     let dir = common::scratch("scoring_models_outputs");
     let path = dir.join("评估结果.xlsx");
-    landeval::report::xlsx::write(&path, &run.report_input()).unwrap();
+    landeval::report::committee::workbook::write(&path, &run.report_input()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let sheet = wb.worksheet_range("示范候选").unwrap();
     let head: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
     let col = head.iter().position(|h| h == "稳健性判定").unwrap();
     let first = run.eval.projects.iter().position(|p| p.selected).unwrap() + 1;
     let verdict = sheet.get((first, col)).unwrap();
-    let expected = run.eval.projects[first - 1]
-        .robustness
-        .as_ref()
-        .unwrap()
-        .verdict_label
-        .clone();
-    assert_eq!(verdict, &Data::String(expected));
+    let expected = vocab::verdict_label(run.eval.projects[first - 1].robustness.as_ref().unwrap().verdict);
+    assert_eq!(verdict, &Data::String(expected.to_string()));
     let json: serde_json::Value =
-        serde_json::from_str(&landeval::report::results_json(&run.report_input()).unwrap()).unwrap();
+        serde_json::from_str(&landeval::report::committee::json::results(&run.report_input()).unwrap()).unwrap();
     assert_eq!(json["robustness"]["draws"], 400);
     assert!(json["method"]["weights"].as_array().unwrap().len() == run.model.indicators.len());
     assert!(json["projects"][0]["robustness"]["p_selected"].is_number());

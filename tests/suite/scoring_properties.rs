@@ -4,8 +4,6 @@
 //! - permuting the input rows never changes a rank;
 //! - multiplying all points by a constant changes no rank.
 
-use landeval::fields::FieldDict;
-use landeval::ingest::Origins;
 use landeval::model::Model;
 use landeval::score::{Evaluation, evaluate_with_threads};
 use polars::prelude::*;
@@ -87,7 +85,7 @@ fn named(rows: &Rows) -> Vec<(String, f64, f64)> {
 }
 
 fn eval(rows: &[(String, f64, f64)], m: &Model) -> Evaluation {
-    evaluate_with_threads(&frame(rows), m, &FieldDict::bundled(), &Origins::default(), 1).unwrap()
+    evaluate_with_threads(&frame(rows), m, 1).unwrap()
 }
 
 fn by_id<T>(e: &Evaluation, f: impl Fn(&landeval::score::ProjectScore) -> T) -> BTreeMap<String, T> {

@@ -1,9 +1,9 @@
 //! Selection, ties, rewards, diagnosis, robustness and rank reversal on
 //! cohorts small enough to work by hand.
 
-use landeval::fields::FieldDict;
-use landeval::ingest::Origins;
 use landeval::model::Model;
+use landeval::report::json::ProjectJson;
+use landeval::report::text::vocab;
 use landeval::score::reversal::Change;
 use landeval::score::{Evaluation, ProjectScore, evaluate_with_threads};
 use polars::prelude::*;
@@ -75,7 +75,7 @@ const LINEAR: &str = r#"{ method = "target", floor = 0.0, target = 1.0 }"#;
 const MINMAX: &str = r#"{ method = "minmax" }"#;
 
 fn eval(rows: &[Row], m: &Model, threads: usize) -> Evaluation {
-    evaluate_with_threads(&frame(rows), m, &FieldDict::bundled(), &Origins::default(), threads).unwrap()
+    evaluate_with_threads(&frame(rows), m, threads).unwrap()
 }
 
 fn get<'a>(e: &'a Evaluation, id: &str) -> &'a ProjectScore {
@@ -146,13 +146,14 @@ fn obstacle_degree_and_gap_to_the_next_grade() {
     // x1 = 0.5, x2 = 0.75: lost points 25 and 12.5 → degrees 2/3 and 1/3.
     // Total 62.5 (合格); 良好 needs 80: 17.5 missing, x1 alone (25) closes it.
     let rows = [("P1", "c1", "k1", 0.5, 0.75)];
-    let e = eval(&rows, &model(50.0, LINEAR, "[robustness]\ndraws = 0"), 1);
+    let m = model(50.0, LINEAR, "[robustness]\ndraws = 0");
+    let e = eval(&rows, &m, 1);
     let p = get(&e, "P1");
     assert_eq!(p.obstacles[0].id, "x1");
     assert!((p.obstacles[0].degree - 2.0 / 3.0).abs() < 1e-12);
     assert!((p.obstacles[1].degree - 1.0 / 3.0).abs() < 1e-12);
     let g = p.next_grade.as_ref().unwrap();
-    assert_eq!(g.next, "良好");
+    assert_eq!(m.grade_name(g.next), "良好");
     assert!((g.points_missing - 17.5).abs() < 1e-9);
     assert_eq!(g.levers.len(), 1);
     assert!(g.reachable);
@@ -177,11 +178,8 @@ fn monte_carlo_is_identical_for_one_and_four_threads() {
     let one = eval(&robust_rows(), &m, 1);
     let four = eval(&robust_rows(), &m, 4);
     let figures = |e: &Evaluation| {
-        serde_json::to_string(&(
-            &e.robustness,
-            e.projects.iter().map(|p| &p.robustness).collect::<Vec<_>>(),
-        ))
-        .unwrap()
+        let projects: Vec<_> = e.projects.iter().map(|p| ProjectJson::new(&m, p).robustness).collect();
+        serde_json::to_string(&(&e.robustness, projects)).unwrap()
     };
     assert_eq!(figures(&one), figures(&four));
     // Every draw selects exactly two projects, so P(selected) sums to 2.
@@ -195,7 +193,7 @@ fn monte_carlo_is_identical_for_one_and_four_threads() {
     // P6 is last on both indicators: it can never be selected.
     let p6 = get(&one, "P6").robustness.as_ref().unwrap();
     assert_eq!(p6.p_selected, 0.0);
-    assert_eq!(p6.verdict_label, "稳定落选");
+    assert_eq!(vocab::verdict_label(p6.verdict), "稳定落选");
     assert_eq!((p6.median_rank, p6.rank_p05, p6.rank_p95), (6, 6, 6));
     let s = one.robustness.as_ref().unwrap();
     assert_eq!(s.draws, 3000);

@@ -7,7 +7,7 @@ use landeval::fields::FieldDict;
 use landeval::ingest::Source;
 use landeval::model::Model;
 use landeval::pipeline::{self, Run};
-use landeval::report::fonts::FontSet;
+use landeval::report::engine::fonts::FontSet;
 use polars::prelude::DataFrame;
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
-//! A cohort read from a committee run's `results.json` (e.g. last year's
-//! provincial results), to compare a county's self-assessment against.
+//! Peer results read from a committee run's `results.json` (e.g. last year's
+//! provincial results, `--cohort`), to compare a county's self-assessment against.
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -50,9 +50,9 @@ struct JsonResults {
     projects: Vec<JsonProject>,
 }
 
-/// Summary statistics of a cohort.
+/// Summary statistics of the peer projects.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Cohort {
+pub struct PeerResults {
     /// File name shown in the report.
     pub source: String,
     pub model_id: String,
@@ -68,7 +68,7 @@ pub struct Cohort {
     pub dimension_mean: BTreeMap<String, f64>,
 }
 
-impl Cohort {
+impl PeerResults {
     /// Read a `results.json`, leaving out the project being assessed.
     pub fn load(path: &Path, exclude: &str) -> Result<Self> {
         let text = std::fs::read_to_string(path).with_context(|| format!("无法读取同批结果 {}", path.display()))?;

@@ -1,10 +1,9 @@
 //! The provincial bulletin (通报): results by city, demonstration list,
 //! typical cases in sentences, problems found, progress against plan targets.
 
-use super::ReportInput;
-use super::context::{fmt_num, fmt2};
-use super::values::FieldTable;
-use crate::model::FAIL_GRADE;
+use crate::report::ReportInput;
+use crate::report::fields::FieldTable;
+use crate::report::text::{date_cn, fmt_num, fmt2, money, rank_text};
 use crate::score::{ProjectScore, Status, VetoStatus};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -12,22 +11,49 @@ use std::collections::BTreeMap;
 /// Number of typical cases written up.
 pub const CASES: usize = 3;
 
+/// Everything `bulletin.typ.j2` and `bulletin.html.j2` read (also `通报.json`).
 #[derive(Serialize)]
-pub struct BulletinCtx {
+pub struct BulletinView {
+    /// 发文机关.
     pub issuer: String,
     pub title: String,
     pub year: i32,
     pub date: String,
     pub date_ymd: [i32; 3],
+    /// The opening paragraph.
     pub intro: String,
+    /// The model's grades, the fallback last (column order of `CityRow::grades`).
     pub grade_names: Vec<String>,
     pub cities: Vec<CityRow>,
-    pub demos: Vec<[String; 4]>,
+    pub demos: Vec<DemoRow>,
     pub cases: Vec<Case>,
     pub problems: Vec<String>,
-    pub progress: Vec<Progress>,
-    pub ranking: Vec<[String; 6]>,
+    pub progress: Vec<TaskProgress>,
+    pub ranking: Vec<RankRow>,
+    /// `name（id 版本 version）`.
     pub model: String,
+}
+
+/// A demonstration project.
+#[derive(Serialize)]
+pub struct DemoRow {
+    /// 1, 2, …
+    pub order: String,
+    pub name: String,
+    /// City and county.
+    pub place: String,
+    pub total: String,
+}
+
+/// One line of the ranking annex.
+#[derive(Serialize)]
+pub struct RankRow {
+    pub rank: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    pub total: String,
+    pub grade: String,
 }
 
 /// One city's results.
@@ -55,7 +81,7 @@ pub struct Case {
 
 /// Province-wide completion of one kind of planned task.
 #[derive(Serialize, Clone)]
-pub struct Progress {
+pub struct TaskProgress {
     pub task: String,
     pub unit: String,
     /// Projects whose plan set this task.
@@ -82,15 +108,6 @@ const TASKS: &[(&str, &str, &str, &str)] = &[
     ),
     ("整合资金", "万元", "fund_in_place_total", "funds_integrated_planned"),
 ];
-
-/// Money in 万元 as read aloud: ≥ 1 亿元 in 亿元.
-pub fn money(wan: f64) -> String {
-    if wan.abs() >= 10_000.0 {
-        format!("{}亿元", fmt_num(wan / 10_000.0, 2))
-    } else {
-        format!("{}万元", fmt_num(wan, 1))
-    }
-}
 
 /// The headline figures of a project as clauses, from the fields it has.
 pub fn headline_clauses(table: &FieldTable, id: &str) -> Vec<String> {
@@ -141,7 +158,7 @@ pub fn headline_clauses(table: &FieldTable, id: &str) -> Vec<String> {
     out
 }
 
-fn city_rows(input: &ReportInput, grade_names: &[String]) -> Vec<CityRow> {
+fn city_rows(input: &ReportInput) -> Vec<CityRow> {
     let mut by: BTreeMap<&str, Vec<&ProjectScore>> = BTreeMap::new();
     for p in &input.eval.projects {
         by.entry(&p.city).or_default().push(p);
@@ -155,9 +172,10 @@ fn city_rows(input: &ReportInput, grade_names: &[String]) -> Vec<CityRow> {
                 projects: ps.len(),
                 mean,
                 mean_text: mean.map_or_else(|| "—".into(), fmt2),
-                grades: grade_names
-                    .iter()
-                    .map(|g| ps.iter().filter(|p| &p.grade == g).count())
+                grades: input
+                    .model
+                    .all_grades()
+                    .map(|g| ps.iter().filter(|p| p.grade == g).count())
                     .collect(),
                 vetoed: ps.iter().filter(|p| p.vetoed).count(),
                 selected: ps.iter().filter(|p| p.selected).count(),
@@ -231,7 +249,7 @@ fn problems(input: &ReportInput) -> Vec<String> {
     out
 }
 
-fn progress(input: &ReportInput) -> Vec<Progress> {
+fn progress(input: &ReportInput) -> Vec<TaskProgress> {
     let table = FieldTable::new(input.fields);
     TASKS
         .iter()
@@ -244,7 +262,7 @@ fn progress(input: &ReportInput) -> Vec<Progress> {
                     sa += table.num(&p.id, actual).unwrap_or(0.0);
                 }
             }
-            (n > 0).then(|| Progress {
+            (n > 0).then(|| TaskProgress {
                 task: task.to_string(),
                 unit: unit.to_string(),
                 projects: n,
@@ -259,14 +277,13 @@ fn progress(input: &ReportInput) -> Vec<Progress> {
         .collect()
 }
 
-/// Build the bulletin context; `issuer` is the issuing authority (发文机关).
-pub fn context(input: &ReportInput, issuer: &str) -> BulletinCtx {
+/// Build the bulletin's view; `issuer` is the issuing authority (发文机关).
+pub fn build(input: &ReportInput, issuer: &str) -> BulletinView {
     let model = input.model;
     let ps = &input.eval.projects;
-    let [y, m, d] = input.date;
-    let mut grade_names: Vec<String> = model.grade_bounds().iter().map(|(g, _)| g.to_string()).collect();
-    grade_names.push(FAIL_GRADE.into());
-    let cities = city_rows(input, &grade_names);
+    let y = input.date[0];
+    let grade_names: Vec<String> = model.all_grades().map(|g| model.grade_name(g).to_string()).collect();
+    let cities = city_rows(input);
     let counties = ps
         .iter()
         .map(|p| &p.county)
@@ -278,9 +295,15 @@ pub fn context(input: &ReportInput, issuer: &str) -> BulletinCtx {
     } else {
         fmt2(eligible.iter().sum::<f64>() / eligible.len() as f64)
     };
-    let grade_text: Vec<String> = grade_names
-        .iter()
-        .map(|g| format!("{g}{}个", ps.iter().filter(|p| &p.grade == g).count()))
+    let grade_text: Vec<String> = model
+        .all_grades()
+        .map(|g| {
+            format!(
+                "{}{}个",
+                model.grade_name(g),
+                ps.iter().filter(|p| p.grade == g).count()
+            )
+        })
         .collect();
     let vetoed = ps.iter().filter(|p| p.vetoed).count();
     let selected: Vec<&ProjectScore> = ps.iter().filter(|p| p.selected).collect();
@@ -320,25 +343,23 @@ pub fn context(input: &ReportInput, issuer: &str) -> BulletinCtx {
             }
         })
         .collect();
-    BulletinCtx {
+    BulletinView {
         issuer: issuer.to_string(),
         title: format!("关于{y}年度全域土地综合整治项目综合成效评估结果的通报"),
         year: y,
-        date: format!("{y}年{m}月{d}日"),
-        date_ymd: [y, m, d],
+        date: date_cn(input.date),
+        date_ymd: input.date,
         intro,
         grade_names,
         cities,
         demos: selected
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                [
-                    (i + 1).to_string(),
-                    p.name.clone(),
-                    format!("{}{}", p.city, p.county),
-                    fmt2(p.total),
-                ]
+            .map(|(i, p)| DemoRow {
+                order: (i + 1).to_string(),
+                name: p.name.clone(),
+                place: format!("{}{}", p.city, p.county),
+                total: fmt2(p.total),
             })
             .collect(),
         cases,
@@ -346,15 +367,13 @@ pub fn context(input: &ReportInput, issuer: &str) -> BulletinCtx {
         progress: progress(input),
         ranking: ps
             .iter()
-            .map(|p| {
-                [
-                    p.rank.map_or_else(|| "—".into(), |r| r.to_string()),
-                    p.name.clone(),
-                    p.city.clone(),
-                    p.county.clone(),
-                    fmt2(p.total),
-                    p.grade.clone(),
-                ]
+            .map(|p| RankRow {
+                rank: rank_text(p),
+                name: p.name.clone(),
+                city: p.city.clone(),
+                county: p.county.clone(),
+                total: fmt2(p.total),
+                grade: model.grade_name(p.grade).to_string(),
             })
             .collect(),
         model: format!(

@@ -277,7 +277,7 @@ pub fn before_after(panels: &[BeforeAfter]) -> Result<String> {
                     .map_err(err)?;
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        super::context::fmt_num(*v, 1),
+                        crate::report::text::fmt_num(*v, 1),
                         (x0 + 0.25, *v + top * 0.1),
                         font(12),
                     )))
@@ -332,7 +332,7 @@ pub fn hbars(items: &[(String, f64)], unit: &str) -> Result<String> {
                 .map_err(err)?;
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format!("{}{unit}", super::context::fmt_num(*v, 1)),
+                    format!("{}{unit}", crate::report::text::fmt_num(*v, 1)),
                     (*v + top * 0.01, y1 - 0.1),
                     font(13),
                 )))

@@ -1,6 +1,6 @@
 //! Read one project's field values from the metrics table, for display.
 
-use super::context::fmt_num;
+use super::text::fmt_num;
 use crate::fields::FieldDict;
 use polars::prelude::{AnyValue, DataFrame};
 use std::collections::HashMap;

@@ -10,14 +10,17 @@ use std::path::Path;
 
 /// Templates shipped in the binary: (file name, source).
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("ranking.typ.j2", include_str!("../../report-templates/ranking.typ.j2")),
+    (
+        "ranking.typ.j2",
+        include_str!("../../../report-templates/ranking.typ.j2"),
+    ),
     (
         "self-assessment.typ.j2",
-        include_str!("../../report-templates/self-assessment.typ.j2"),
+        include_str!("../../../report-templates/self-assessment.typ.j2"),
     ),
     (
         "bulletin.typ.j2",
-        include_str!("../../report-templates/bulletin.typ.j2"),
+        include_str!("../../../report-templates/bulletin.typ.j2"),
     ),
 ];
 

@@ -2,7 +2,8 @@
 //! diagnosis per project, then the cohort-level robustness figures,
 //! cut-off swaps, rank reversals and the weights as points.
 
-use super::ReportInput;
+use crate::report::ReportInput;
+use crate::report::text::{method, vocab};
 use crate::score::reversal::Change;
 use anyhow::Result;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet};
@@ -50,14 +51,7 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ws.set_column_width(c as u16, *w)?;
     }
     ws.set_freeze_panes(1, 0)?;
-    let name = |id: &str| {
-        input
-            .model
-            .indicators
-            .iter()
-            .find(|i| i.id == id)
-            .map_or(id.to_string(), |i| i.name.clone())
-    };
+    let name = |id: &str| vocab::indicator_name(input.model, id).to_string();
     let mut r = 0u32;
     for p in &input.eval.projects {
         r += 1;
@@ -70,7 +64,7 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ws.write_string(r, 3, &p.city)?;
         ws.write_string(r, 4, &p.county)?;
         ws.write_number_with_format(r, 5, p.total, &num)?;
-        ws.write_string(r, 6, &p.grade)?;
+        ws.write_string(r, 6, input.model.grade_name(p.grade))?;
         ws.write_string(r, 7, if p.selected { "是" } else { "" })?;
         ws.write_number_with_format(r, 8, p.reward, &num)?;
         ws.write_number_with_format(r, 9, p.reward_cut, &num)?;
@@ -79,10 +73,10 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             ws.write_number(r, 11, rb.rank_p05)?;
             ws.write_number(r, 12, rb.rank_p95)?;
             ws.write_number_with_format(r, 13, rb.p_selected, &pct)?;
-            ws.write_string(r, 14, &rb.verdict_label)?;
+            ws.write_string(r, 14, vocab::verdict_label(rb.verdict))?;
         }
         if let Some(g) = &p.next_grade {
-            ws.write_string(r, 15, &g.next)?;
+            ws.write_string(r, 15, input.model.grade_name(g.next))?;
             ws.write_number_with_format(r, 16, g.points_missing, &num)?;
             let levers: Vec<String> = g
                 .levers
@@ -114,8 +108,8 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     };
     let e = input.eval;
     if let Some(s) = &e.robustness {
-        line(&mut r, "稳健性分析", super::context::robustness_method(s))?;
-        line(&mut r, "入选集合稳定性", super::context::set_stability(s))?;
+        line(&mut r, "稳健性分析", method::robustness_method(s))?;
+        line(&mut r, "入选集合稳定性", method::set_stability(s))?;
     }
     for c in &e.cutoff_swaps {
         line(
@@ -177,7 +171,7 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         )?;
     }
     for n in &e.method.notes {
-        line(&mut r, "方法说明", n.clone())?;
+        line(&mut r, "方法说明", vocab::method_note(input.model, n))?;
     }
     Ok(())
 }

@@ -1,66 +1,30 @@
-//! The committee workbook: 排名, 指标得分, 否决与扣分, 示范候选, 数据质量, 原始数据.
+//! The committee workbook `评估结果.xlsx`: 排名, 指标得分, 否决与扣分,
+//! 示范候选, 数据质量, 原始数据.
 //!
 //! User strings are written with `write_string`, so a value starting with
 //! `=` stays text and never becomes a formula.
 
-use super::ReportInput;
-use super::context::{fmt_value, not_selected_label, status_label};
-use crate::ingest::Severity;
 use crate::model::Aggregation;
+use crate::report::ReportInput;
+use crate::report::fields::{FieldTable, Shown};
+use crate::report::text::vocab::{self, not_selected_label, status_label};
+use crate::report::text::{fmt_num, fmt_value};
+use crate::report::workbook::{header_format, new_workbook, opt_num, pct, save, write_header, write_quality_rows};
 use crate::score::VetoStatus;
-use anyhow::{Context, Result};
-use rust_xlsxwriter::{
-    ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-};
+use anyhow::Result;
+use rust_xlsxwriter::{Chart, ChartType, ConditionalFormat3ColorScale, Format, Worksheet};
 use std::path::Path;
-
-pub(crate) fn header_format() -> Format {
-    Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#DDEBF7")
-        .set_border(FormatBorder::Thin)
-}
-
-pub(crate) fn write_header(ws: &mut Worksheet, heads: &[(&str, f64)]) -> Result<()> {
-    let h = header_format();
-    for (c, (text, width)) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *text, &h)?;
-        ws.set_column_width(c as u16, *width)?;
-    }
-    ws.set_row_height(0, 30)?;
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-pub(crate) fn opt_num(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, f: &Format) -> Result<()> {
-    if let Some(x) = v {
-        ws.write_number_with_format(r, c, x, f)?;
-    }
-    Ok(())
-}
 
 /// Write `评估结果.xlsx`.
 pub fn write(path: &Path, input: &ReportInput) -> Result<()> {
-    let mut wb = Workbook::new();
-    let [y, m, d] = input.date;
-    let created = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8).map_err(anyhow::Error::msg)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{}评估结果", input.model.model.name))
-            .set_author("landeval")
-            .set_creation_datetime(&created),
-    );
+    let mut wb = new_workbook(&format!("{}评估结果", input.model.model.name), input.date)?;
     ranking_sheet(wb.add_worksheet(), input)?;
     indicator_sheet(wb.add_worksheet(), input)?;
     veto_sheet(wb.add_worksheet(), input)?;
-    super::xlsx_candidates::sheet(wb.add_worksheet(), input)?;
+    super::candidates::sheet(wb.add_worksheet(), input)?;
     quality_sheet(wb.add_worksheet(), input)?;
-    super::xlsx_more::raw_sheet(wb.add_worksheet(), input)?;
-    wb.save(path).with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(())
+    raw_sheet(wb.add_worksheet(), input)?;
+    save(wb, path)
 }
 
 fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
@@ -74,11 +38,8 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ("县（市、区）".into(), 10.0),
     ];
     for dim in &model.dimensions {
-        let points = super::context::dimension_points(model, &input.eval.method, &dim.id);
-        heads.push((
-            format!("{}（{}分）", dim.name, super::context::fmt_num(points, 2)),
-            11.0,
-        ));
+        let points = input.eval.method.dimension_points(model, &dim.id);
+        heads.push((format!("{}（{}分）", dim.name, fmt_num(points, 2)), 11.0));
     }
     // Under geometric or TOPSIS aggregation the dimension points do not add
     // up to the indicator total, so the sheet shows that total too.
@@ -124,7 +85,7 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ws.write_number_with_format(r, c, p.bonus, &num)?;
         ws.write_number_with_format(r, c + 1, p.deduction, &num)?;
         ws.write_number_with_format(r, c + 2, p.total, &num)?;
-        ws.write_string(r, c + 3, &p.grade)?;
+        ws.write_string(r, c + 3, model.grade_name(p.grade))?;
         ws.write_string(r, c + 4, if p.selected { "是" } else { "" })?;
         ws.write_string(r, c + 5, p.not_selected.map(not_selected_label).unwrap_or(""))?;
         let breached: Vec<&str> = p
@@ -142,7 +103,7 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ws.add_conditional_format(1, total_col, n, total_col, &ConditionalFormat3ColorScale::new())?;
     }
     ws.autofilter(0, 0, n, total_col + 5)?;
-    super::xlsx_more::totals_chart(ws, n, total_col)?;
+    totals_chart(ws, n, total_col)?;
     Ok(())
 }
 
@@ -206,11 +167,10 @@ fn veto_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     let mut r = 1u32;
     for p in &input.eval.projects {
         for (v, m) in p.vetoes.iter().zip(&input.model.vetoes) {
-            let kind = match v.status {
-                VetoStatus::Breached => "否决",
-                VetoStatus::Unknown => "无法核查",
-                VetoStatus::Passed => continue,
-            };
+            if v.status == VetoStatus::Passed {
+                continue;
+            }
+            let kind = vocab::veto_status_sheet(v.status);
             ws.write_string(r, 0, &p.id)?;
             ws.write_string(r, 1, &p.name)?;
             ws.write_string(r, 2, kind)?;
@@ -242,69 +202,68 @@ fn quality_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     write_quality_rows(ws, input.log)
 }
 
-/// The data-quality log as a sheet (also used by `landeval validate`).
-pub fn write_quality_rows(ws: &mut Worksheet, log: &crate::ingest::QualityLog) -> Result<()> {
-    write_header(
-        ws,
-        &[
-            ("级别", 6.0),
-            ("文件", 22.0),
-            ("工作表", 12.0),
-            ("单元格", 8.0),
-            ("原始内容", 16.0),
-            ("说明", 70.0),
-        ],
-    )?;
-    let red = Format::new().set_font_color("#C00000").set_bold();
-    let plain = Format::new();
-    for (r, f) in (1u32..).zip(log.sorted()) {
-        let sev = if f.severity == Severity::Error { &red } else { &plain };
-        ws.write_string_with_format(r, 0, f.severity.label(), sev)?;
-        ws.write_string(r, 1, &f.origin.file)?;
-        ws.write_string(r, 2, &f.origin.sheet)?;
-        ws.write_string(r, 3, &f.origin.cell)?;
-        ws.write_string(r, 4, &f.raw)?;
-        ws.write_string(r, 5, &f.message)?;
-    }
-    // Row accounting per sheet, to the right of the findings.
+/// 原始数据: the project-level field table (every input and derived field),
+/// Chinese headers with units.
+pub fn raw_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
+    ws.set_name("原始数据")?;
+    let table = FieldTable::new(input.fields);
+    let cols: Vec<String> = table.columns();
     let h = header_format();
-    for (c, (t, w)) in [
-        ("文件", 22.0),
-        ("工作表", 12.0),
-        ("读取行数", 9.0),
-        ("导入行数", 9.0),
-        ("跳过行数", 9.0),
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string_with_format(0, 7 + c as u16, *t, &h)?;
-        ws.set_column_width(7 + c as u16, *w)?;
+    for (c, f) in cols.iter().enumerate() {
+        let label = match (input.dict.field(f), input.dict.derived(f)) {
+            (Some(d), _) => d.header(),
+            (None, Some(d)) => match &d.unit {
+                Some(u) => format!("{}（{}）", d.name, u),
+                None => d.name.clone(),
+            },
+            _ => f.clone(),
+        };
+        ws.write_string_with_format(0, c as u16, label, &h)?;
+        ws.set_column_width(c as u16, 12)?;
     }
-    for (i, t) in log.tallies.iter().enumerate() {
-        let r = i as u32 + 1;
-        ws.write_string(r, 7, &t.file)?;
-        ws.write_string(r, 8, &t.sheet)?;
-        ws.write_number(r, 9, t.rows_read as f64)?;
-        ws.write_number(r, 10, t.rows_used as f64)?;
-        ws.write_number(r, 11, t.rows_skipped as f64)?;
+    ws.set_row_height(0, 42)?;
+    ws.set_freeze_panes(1, 2)?;
+    let percent = pct();
+    for (r, p) in (1u32..).zip(&input.eval.projects) {
+        for (c, f) in cols.iter().enumerate() {
+            let c = c as u16;
+            match table.get(&p.id, f) {
+                None => {}
+                Some(Shown::Text(s)) => {
+                    ws.write_string(r, c, s)?;
+                }
+                Some(Shown::Flag(b)) => {
+                    ws.write_string(r, c, if b { "是" } else { "否" })?;
+                }
+                Some(Shown::Number(x)) => {
+                    let is_pct = input.dict.field(f).is_some_and(|d| d.is_percent())
+                        || input.dict.derived(f).is_some_and(|d| d.unit.as_deref() == Some("%"));
+                    if is_pct {
+                        ws.write_number_with_format(r, c, x, &percent)?;
+                    } else {
+                        ws.write_number(r, c, x)?;
+                    }
+                }
+            }
+        }
     }
     Ok(())
 }
 
-/// Write the data-quality log alone (`landeval validate`).
-pub fn write_quality_workbook(path: &Path, log: &crate::ingest::QualityLog) -> Result<()> {
-    let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2025, 1, 1).map_err(anyhow::Error::msg)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("数据质量报告")
-            .set_author("landeval")
-            .set_creation_datetime(&created),
-    );
-    let ws = wb.add_worksheet();
-    ws.set_name("数据质量")?;
-    write_quality_rows(ws, log)?;
-    wb.save(path).with_context(|| format!("无法写入 {}", path.display()))?;
+/// A native column chart of the totals on the 排名 sheet (column `total_col`).
+pub fn totals_chart(ws: &mut Worksheet, n: u32, total_col: u16) -> Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name("总分")
+        .set_categories(("排名", 1, 2, n, 2))
+        .set_values(("排名", 1, total_col, n, total_col));
+    chart.title().set_name("各项目总分");
+    chart.legend().set_hidden();
+    chart.set_width(900).set_height(360);
+    ws.insert_chart(n + 3, 1, &chart)?;
     Ok(())
 }

@@ -7,10 +7,10 @@ use typst::text::{Font, FontBook};
 
 /// The subset fonts shipped in `assets/fonts/` (SIL OFL 1.1).
 static SHIPPED: &[&[u8]] = &[
-    include_bytes!("../../assets/fonts/NotoSansSC-Regular.otf"),
-    include_bytes!("../../assets/fonts/NotoSansSC-Bold.otf"),
-    include_bytes!("../../assets/fonts/NotoSerifSC-Regular.otf"),
-    include_bytes!("../../assets/fonts/NotoSerifSC-Bold.otf"),
+    include_bytes!("../../../assets/fonts/NotoSansSC-Regular.otf"),
+    include_bytes!("../../../assets/fonts/NotoSansSC-Bold.otf"),
+    include_bytes!("../../../assets/fonts/NotoSerifSC-Regular.otf"),
+    include_bytes!("../../../assets/fonts/NotoSerifSC-Bold.otf"),
 ];
 
 /// Family name of the shipped sans font (headings, tables, charts).

@@ -4,7 +4,7 @@
 
 use super::Status;
 use super::aggregate::{Aggregated, aggregate};
-use super::scale::{self, Cohort};
+use super::scale::{self, ColumnStats};
 use super::weights::{self, Derived};
 use crate::model::{Aggregation, Model, Scale};
 use anyhow::Result;
@@ -61,7 +61,7 @@ impl Table {
                     .filter(|&&r| self.status[r * m + j] == Status::Scored)
                     .map(|&r| self.raw[r * m + j])
                     .collect();
-                Cohort::of(&present)
+                ColumnStats::of(&present)
             } else {
                 None
             };

@@ -1,0 +1,119 @@
+//! Steps the reporting commands share: read the inputs, load and check the
+//! model, score, print what was written.
+
+use super::args::{RenderArgs, ScoreArgs};
+use anyhow::{Context, anyhow};
+use landeval::error::{Error, Result};
+use landeval::fields::FieldDict;
+use landeval::ingest::{Limits, Source};
+use landeval::model::{self, Model};
+use landeval::pipeline::{self, Run};
+use landeval::report::engine::fonts::FontSet;
+use landeval::report::{RenderOptions, Written, workbook};
+use std::path::{Path, PathBuf};
+
+/// A progress line on stderr unless `--quiet`.
+pub fn progress(quiet: bool, msg: &str) {
+    if !quiet {
+        eprintln!("· {msg}");
+    }
+}
+
+/// Read the input files; a file that cannot be read is a data error.
+pub fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
+    files
+        .iter()
+        .map(|p| Source::from_path(p).map_err(Error::data))
+        .collect()
+}
+
+/// The shipped fonts plus `--font-dir`.
+pub fn load_fonts(dir: Option<&Path>) -> Result<FontSet> {
+    Ok(FontSet::load(dir).with_context(|| {
+        format!(
+            "无法读取字体目录 {}",
+            dir.map(|d| d.display().to_string()).unwrap_or_default()
+        )
+    })?)
+}
+
+/// Load a model and refuse one with errors (`model check` lists them all).
+fn checked_model(name: &str, score: &ScoreArgs) -> Result<Model> {
+    let (mut model, text) = Model::load_with_source(name)?;
+    if let Some(n) = score.draws {
+        model.robustness.draws = n;
+    }
+    if let Some(e) = model::check_model(&model, &text, &FieldDict::bundled()).errors.first() {
+        return Err(Error::usage(anyhow!(
+            "评估模型 {} 有错误：{e}（用 landeval model check 查看全部）",
+            model.model.id
+        )));
+    }
+    Ok(model)
+}
+
+/// `--date YYYY-MM-DD`.
+fn report_date(render: &RenderArgs) -> Result<Option<[i32; 3]>> {
+    match &render.date {
+        Some(d) => Ok(Some(
+            pipeline::parse_ymd(d).ok_or_else(|| anyhow!("--date 应为 YYYY-MM-DD：{d}"))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Read, check and score the inputs. Data errors stop the run with exit 1
+/// after writing `数据质量.xlsx` into `out`.
+pub fn prepare(
+    sources: Vec<Source>,
+    model_name: &str,
+    out: &Path,
+    render: &RenderArgs,
+    score: &ScoreArgs,
+    limits: &Limits,
+    quiet: bool,
+) -> Result<(Run, RenderOptions)> {
+    let model = checked_model(model_name, score)?;
+    let date = report_date(render)?;
+    let fonts = load_fonts(render.font_dir.as_deref())?;
+    progress(quiet, &format!("读取 {} 个文件", sources.len()));
+    let dict = FieldDict::bundled();
+    let ds = pipeline::read_with(&sources, &dict, &fonts, limits);
+    if ds.log.has_errors() {
+        eprint!("{}", pipeline::log_table(&ds.log, 50));
+        let _ = std::fs::create_dir_all(out);
+        let path = out.join("数据质量.xlsx");
+        workbook::write_quality_workbook(&path, &ds.log)?;
+        return Err(Error::data(anyhow!(
+            "输入数据有错误，未生成评估结果；数据质量报告见 {}",
+            path.display()
+        )));
+    }
+    progress(quiet, &format!("计算指标并评分：{} 个项目", ds.projects.height()));
+    let run = pipeline::evaluate(ds, dict, model, date)?;
+    progress(quiet, "排版 PDF、写出 Excel 与 JSON");
+    let opts = RenderOptions {
+        templates: render.templates.clone(),
+        fonts: Some(fonts),
+    };
+    Ok((run, opts))
+}
+
+/// The files a document wrote, one per line.
+pub fn print_written(w: &Written) {
+    println!("  {}（{} 页）", w.pdf.display(), w.pages);
+    if let Some(h) = &w.html {
+        println!("  {}", h.display());
+    }
+    println!("  {}", w.xlsx.display());
+    println!("  {}", w.json.display());
+}
+
+/// Exit 1 when scoring found data errors.
+pub fn finish(run: &Run) -> Result<()> {
+    if run.log.has_errors() {
+        eprint!("{}", pipeline::log_table(&run.log, 50));
+        return Err(Error::data(anyhow!("评分中发现数据错误，见数据质量表")));
+    }
+    Ok(())
+}

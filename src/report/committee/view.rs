@@ -1,0 +1,722 @@
+//! The committee report's view (`ranking.typ.j2`): every number formatted,
+//! every label in Chinese. Built from the evaluation; computes no score.
+
+use crate::ingest::Severity;
+use crate::model::{Aggregation, Model};
+use crate::report::ReportInput;
+use crate::report::fields::{FieldTable, Shown};
+use crate::report::parts::{self, AdjustmentRow, Stamp};
+use crate::report::text::vocab::{self, indicator_name};
+use crate::report::text::{date_cn, fmt_num, fmt_value, fmt2, method, rank_text, scaled_text, signed2};
+use crate::score::robust::Verdict;
+use crate::score::{Method, ProjectScore, VetoStatus, reversal};
+use serde::Serialize;
+
+/// Everything `ranking.typ.j2` reads.
+#[derive(Serialize)]
+pub struct CommitteeView {
+    pub title: String,
+    /// `2025年6月30日`.
+    pub date: String,
+    pub date_ymd: [i32; 3],
+    pub model: ModelView,
+    pub summary: Overview,
+    pub ranking: Vec<RankRow>,
+    pub cards: Vec<Card>,
+    pub quality: Quality,
+    pub stamp: Stamp,
+    /// Projects whose county gave a self-assessed total.
+    pub self_vs: Vec<SelfVsRow>,
+    /// Robustness of the demonstration candidates (empty without a Monte Carlo).
+    pub robustness: Vec<RobustRow>,
+    /// Paths of the stacked score charts (one per block of projects).
+    pub score_charts: Vec<String>,
+    /// Monte Carlo settings and set stability, cut-off swaps and rank reversals, as sentences.
+    pub robustness_notes: Vec<String>,
+}
+
+/// The model as the method section shows it.
+#[derive(Serialize)]
+pub struct ModelView {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub basis: Vec<String>,
+    pub description: String,
+    pub dimensions: Vec<DimView>,
+    pub indicators: Vec<IndView>,
+    pub vetoes: Vec<VetoRule>,
+    pub adjustments: Vec<AdjustRule>,
+    pub grades: Vec<GradeBound>,
+    /// The bonus and deduction caps in a sentence.
+    pub caps: String,
+    /// The selection rules in a sentence.
+    pub selection: String,
+    /// The aggregation's name when it is not the weighted sum, else empty.
+    pub aggregation: String,
+}
+
+/// A dimension and its full points.
+#[derive(Serialize)]
+pub struct DimView {
+    pub name: String,
+    pub points: String,
+}
+
+/// An indicator row of the method table.
+#[derive(Serialize)]
+pub struct IndView {
+    pub dimension: String,
+    pub group: String,
+    pub name: String,
+    pub points: String,
+    /// The scoring rule in words.
+    pub method: String,
+    pub basis: String,
+}
+
+/// A red line of the model.
+#[derive(Serialize)]
+pub struct VetoRule {
+    pub name: String,
+    pub basis: String,
+}
+
+/// A bonus or deduction rule of the model.
+#[derive(Serialize)]
+pub struct AdjustRule {
+    pub name: String,
+    /// e.g. `+2`, `-1/次，至多 3`.
+    pub points: String,
+    pub basis: String,
+}
+
+/// A grade and its lowest total.
+#[derive(Serialize)]
+pub struct GradeBound {
+    pub name: String,
+    /// e.g. `≥ 90`.
+    pub bound: String,
+}
+
+/// The summary section (一、评估概况).
+#[derive(Serialize)]
+pub struct Overview {
+    pub projects: usize,
+    pub cities: usize,
+    pub counties: usize,
+    pub vetoed: usize,
+    pub selected: usize,
+    pub mean: String,
+    pub max: String,
+    pub min: String,
+    pub grades: Vec<GradeCount>,
+    pub selected_list: Vec<SelectedRow>,
+    pub vetoed_list: Vec<VetoedRow>,
+    /// Reward estimate per project when the model has reward tiers.
+    pub rewards: Vec<RewardRow>,
+    /// Sum of the rewards, 万元.
+    pub reward_total: String,
+}
+
+/// Number of projects of one grade.
+#[derive(Serialize)]
+pub struct GradeCount {
+    pub name: String,
+    pub count: String,
+}
+
+/// A selected demonstration project.
+#[derive(Serialize)]
+pub struct SelectedRow {
+    pub rank: String,
+    pub name: String,
+    pub city: String,
+    pub total: String,
+}
+
+/// A vetoed project and the red lines it breached.
+#[derive(Serialize)]
+pub struct VetoedRow {
+    pub name: String,
+    pub city: String,
+    /// Names of the breached red lines, `、`-joined.
+    pub redlines: String,
+}
+
+/// A project's reward estimate.
+#[derive(Serialize)]
+pub struct RewardRow {
+    pub rank: String,
+    pub name: String,
+    pub county: String,
+    /// 万元.
+    pub amount: String,
+}
+
+/// One line of the ranking table.
+#[derive(Serialize)]
+pub struct RankRow {
+    pub rank: String,
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    /// Points per dimension, model order.
+    pub dims: Vec<String>,
+    /// Bonus − deduction, signed, `0` when none.
+    pub adjust: String,
+    pub total: String,
+    pub grade: String,
+    /// `★` selected, `否决` vetoed, else empty.
+    pub mark: String,
+    pub vetoed: bool,
+    pub selected: bool,
+}
+
+/// One project's scorecard page.
+#[derive(Serialize)]
+pub struct Card {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    pub rank: String,
+    pub total: String,
+    pub grade: String,
+    /// Selected, or why not.
+    pub selection: String,
+    pub self_score: String,
+    pub dims: Vec<CardDim>,
+    /// Score rate per dimension (earned ÷ full points), for the radar.
+    pub rates: Vec<String>,
+    pub rows: Vec<CardRow>,
+    pub adjustments: Vec<AdjustmentRow>,
+    /// Bonus and deduction after the caps, in a sentence.
+    pub adjust_total: String,
+    pub vetoes: Vec<CardVeto>,
+    pub vetoed: bool,
+    /// Input files holding the project's rows.
+    pub files: String,
+    /// How the project's GEP was obtained (accounted or estimated), empty when neither.
+    pub gep_source: String,
+    /// Ecosystem value lost by turning ponds, wetland or forest into farmland, empty when none.
+    pub esv_note: String,
+    /// Why the indicator points do not add up to the total (geometric or TOPSIS aggregation), else empty.
+    pub aggregation_note: String,
+}
+
+/// A dimension's points on a scorecard.
+#[derive(Serialize)]
+pub struct CardDim {
+    pub name: String,
+    pub earned: String,
+    pub points: String,
+}
+
+/// One indicator row of a scorecard.
+#[derive(Serialize)]
+pub struct CardRow {
+    pub dimension: String,
+    pub name: String,
+    pub raw: String,
+    pub planned: String,
+    pub scaled: String,
+    pub weight: String,
+    pub earned: String,
+    /// Not applicable, missing …; empty when scored normally.
+    pub status: String,
+    pub sources: String,
+}
+
+/// A red line's status on a scorecard.
+#[derive(Serialize)]
+pub struct CardVeto {
+    pub name: String,
+    pub status: String,
+    /// The red line was checked and not breached.
+    pub passed: bool,
+}
+
+/// The data-quality appendix.
+#[derive(Serialize)]
+pub struct Quality {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub tallies: Vec<TallyRow>,
+    pub findings: Vec<FindingRow>,
+}
+
+/// Rows read, used and skipped in one sheet.
+#[derive(Serialize)]
+pub struct TallyRow {
+    pub file: String,
+    pub sheet: String,
+    pub read: String,
+    pub used: String,
+    pub skipped: String,
+}
+
+/// One finding of the data-quality log.
+#[derive(Serialize)]
+pub struct FindingRow {
+    pub severity: String,
+    /// File / sheet / cell.
+    pub place: String,
+    pub raw: String,
+    pub message: String,
+}
+
+/// A county's self-assessed total against the evaluated one.
+#[derive(Serialize)]
+pub struct SelfVsRow {
+    pub name: String,
+    pub self_score: String,
+    pub evaluated: String,
+    /// Evaluated − self-assessed, signed.
+    pub difference: String,
+}
+
+/// One demonstration candidate's robustness.
+#[derive(Serialize)]
+pub struct RobustRow {
+    pub rank: String,
+    pub name: String,
+    /// 稳定入选 / 边缘 / 稳定落选.
+    pub verdict: String,
+    pub selected: bool,
+    pub median_rank: String,
+    /// 5–95% rank interval, e.g. `2–5`.
+    pub interval: String,
+    /// Probability of being selected, e.g. `87.5%`.
+    pub probability: String,
+}
+
+/// Build the committee report's view.
+pub fn build(input: &ReportInput) -> CommitteeView {
+    let projects = &input.eval.projects;
+    let table = FieldTable::new(input.fields);
+    CommitteeView {
+        title: format!("{}评估报告", input.model.model.name),
+        date: date_cn(input.date),
+        date_ymd: input.date,
+        model: model_view(input.model, &input.eval.method),
+        summary: overview(input.model, projects),
+        ranking: ranking(input.model, projects),
+        cards: projects.iter().map(|p| card(input, &table, p)).collect(),
+        quality: quality(input),
+        stamp: parts::stamp(input),
+        self_vs: self_vs(projects),
+        robustness: robust_rows(projects),
+        score_charts: Vec::new(),
+        robustness_notes: robustness_notes(input),
+    }
+}
+
+fn model_view(model: &Model, method: &Method) -> ModelView {
+    let dimensions = model
+        .dimensions
+        .iter()
+        .map(|d| DimView {
+            name: d.name.clone(),
+            points: fmt_num(method.dimension_points(model, &d.id), 2),
+        })
+        .collect();
+    let indicators = model
+        .indicators
+        .iter()
+        .map(|i| IndView {
+            dimension: model.dimension_name(&i.dimension).to_string(),
+            group: i.group.clone().unwrap_or_default(),
+            name: i.name.clone(),
+            points: fmt_num(method.indicator_points(model, &i.id), 2),
+            method: vocab::scale_rule(&i.scale),
+            basis: i.basis.clone().unwrap_or_default(),
+        })
+        .collect();
+    let adjustments = model
+        .adjustments
+        .iter()
+        .map(|a| {
+            let mut points = format!("{:+}", a.points);
+            if a.per.is_some() {
+                points.push_str("/次");
+            }
+            if let Some(m) = a.max {
+                points.push_str(&format!("，至多 {}", fmt_num(m, 2)));
+            }
+            AdjustRule {
+                name: a.name.clone(),
+                points,
+                basis: a.basis.clone(),
+            }
+        })
+        .collect();
+    ModelView {
+        id: model.model.id.clone(),
+        name: model.model.name.clone(),
+        version: model.model.version.clone(),
+        basis: model.model.basis.clone(),
+        description: model.model.description.clone(),
+        dimensions,
+        indicators,
+        vetoes: model
+            .vetoes
+            .iter()
+            .map(|v| VetoRule {
+                name: v.name.clone(),
+                basis: v.basis.clone(),
+            })
+            .collect(),
+        adjustments,
+        grades: model
+            .grade_bounds()
+            .iter()
+            .map(|(g, b)| GradeBound {
+                name: g.to_string(),
+                bound: format!("≥ {}", fmt_num(*b, 2)),
+            })
+            .collect(),
+        caps: format!(
+            "加分合计不超过 {} 分，扣分合计不超过 {} 分；总分限定在 0–100 分。",
+            fmt_num(model.model.bonus_cap, 2),
+            fmt_num(model.model.deduction_cap, 2)
+        ),
+        selection: selection_rules(model),
+        aggregation: match model.model.aggregation {
+            Aggregation::Sum => String::new(),
+            other => other.label().to_string(),
+        },
+    }
+}
+
+fn selection_rules(model: &Model) -> String {
+    let Some(s) = &model.selection else {
+        return "本模型不评选示范项目".to_string();
+    };
+    let mut t = format!(
+        "按排名择优不超过 {} 个，总分不低于 {} 分",
+        s.count,
+        fmt_num(s.min_score, 2)
+    );
+    if let Some(m) = s.max_per_city {
+        t.push_str(&format!("，每个市（州）至多 {m} 个"));
+    }
+    if s.accepted_only {
+        t.push_str("，须已通过整体验收");
+    }
+    t + "；触碰红线的项目不得入选。"
+}
+
+fn overview(model: &Model, projects: &[ProjectScore]) -> Overview {
+    let uniq = |f: fn(&ProjectScore) -> &str| projects.iter().map(f).collect::<std::collections::BTreeSet<_>>().len();
+    let totals: Vec<f64> = projects.iter().map(|p| p.total).collect();
+    let n = totals.len().max(1) as f64;
+    let rewards = rewards(projects);
+    Overview {
+        projects: projects.len(),
+        cities: uniq(|p| &p.city),
+        counties: uniq(|p| &p.county),
+        vetoed: projects.iter().filter(|p| p.vetoed).count(),
+        selected: projects.iter().filter(|p| p.selected).count(),
+        mean: fmt2(totals.iter().sum::<f64>() / n),
+        max: fmt2(totals.iter().copied().fold(f64::NAN, f64::max)),
+        min: fmt2(totals.iter().copied().fold(f64::NAN, f64::min)),
+        grades: model
+            .all_grades()
+            .map(|g| GradeCount {
+                name: model.grade_name(g).to_string(),
+                count: projects.iter().filter(|p| p.grade == g).count().to_string(),
+            })
+            .collect(),
+        selected_list: projects
+            .iter()
+            .filter(|p| p.selected)
+            .map(|p| SelectedRow {
+                rank: rank_text(p),
+                name: p.name.clone(),
+                city: p.city.clone(),
+                total: fmt2(p.total),
+            })
+            .collect(),
+        vetoed_list: projects
+            .iter()
+            .filter(|p| p.vetoed)
+            .map(|p| VetoedRow {
+                name: p.name.clone(),
+                city: p.city.clone(),
+                redlines: breached_names(model, p).join("、"),
+            })
+            .collect(),
+        rewards: rewards
+            .iter()
+            .map(|(p, a)| RewardRow {
+                rank: rank_text(p),
+                name: p.name.clone(),
+                county: p.county.clone(),
+                amount: fmt_num(*a, 2),
+            })
+            .collect(),
+        reward_total: fmt_num(rewards.iter().map(|x| x.1).sum(), 2),
+    }
+}
+
+/// Projects awarded reward funds (万元, after the county cap) by the score stage.
+pub fn rewards(projects: &[ProjectScore]) -> Vec<(&ProjectScore, f64)> {
+    projects
+        .iter()
+        .filter(|p| p.reward > 0.0)
+        .map(|p| (p, p.reward))
+        .collect()
+}
+
+fn self_vs(projects: &[ProjectScore]) -> Vec<SelfVsRow> {
+    projects
+        .iter()
+        .filter_map(|p| {
+            p.self_score.map(|s| SelfVsRow {
+                name: p.name.clone(),
+                self_score: fmt2(s),
+                evaluated: fmt2(p.total),
+                difference: signed2(p.total - s),
+            })
+        })
+        .collect()
+}
+
+/// Names of the red lines a project breached.
+pub fn breached_names(model: &Model, p: &ProjectScore) -> Vec<String> {
+    p.vetoes
+        .iter()
+        .filter(|v| v.status == VetoStatus::Breached)
+        .filter_map(|v| model.vetoes.iter().find(|m| m.id == v.id).map(|m| m.name.clone()))
+        .collect()
+}
+
+fn adjust_text(p: &ProjectScore) -> String {
+    let a = p.bonus - p.deduction;
+    if a == 0.0 { "0".into() } else { signed2(a) }
+}
+
+fn ranking(model: &Model, projects: &[ProjectScore]) -> Vec<RankRow> {
+    projects
+        .iter()
+        .map(|p| RankRow {
+            rank: rank_text(p),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            city: p.city.clone(),
+            county: p.county.clone(),
+            dims: p.dimensions.iter().map(|d| fmt2(d.earned)).collect(),
+            adjust: adjust_text(p),
+            total: fmt2(p.total),
+            grade: model.grade_name(p.grade).to_string(),
+            mark: if p.selected {
+                "★".into()
+            } else if p.vetoed {
+                "否决".into()
+            } else {
+                String::new()
+            },
+            vetoed: p.vetoed,
+            selected: p.selected,
+        })
+        .collect()
+}
+
+/// The card's line on where the GEP figures come from (DESIGN §4).
+fn gep_source(table: &FieldTable, id: &str) -> String {
+    let method = match table.get(id, "gep_method") {
+        Some(Shown::Text(t)) => t,
+        _ => return String::new(),
+    };
+    let figures = match (table.num(id, "gep_used_before"), table.num(id, "gep_used_after")) {
+        (Some(b), Some(a)) => format!("（{} → {} 亿元）", fmt_num(b, 2), fmt_num(a, 2)),
+        _ => String::new(),
+    };
+    if method == "核算" {
+        format!("县级填报的核算值{figures}")
+    } else {
+        format!("估算值（未填报核算结果，按土地利用结构以当量因子法估算生态系统服务价值）{figures}")
+    }
+}
+
+fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
+    let model = input.model;
+    let rows = p
+        .indicators
+        .iter()
+        .zip(&model.indicators)
+        .map(|(s, ind)| CardRow {
+            dimension: model.dimension_name(&ind.dimension).to_string(),
+            name: ind.name.clone(),
+            raw: fmt_value(ind, s.raw),
+            planned: s.planned.map(|x| fmt_num(x, 2)).unwrap_or_default(),
+            scaled: scaled_text(s.scaled),
+            weight: fmt2(s.weight),
+            earned: fmt2(s.earned),
+            status: vocab::status_label(s.status).into(),
+            sources: parts::sources(input.dict, &input.dataset.origins, &p.id, ind),
+        })
+        .collect();
+    let dims = p
+        .dimensions
+        .iter()
+        .map(|d| CardDim {
+            name: model.dimension_name(&d.id).to_string(),
+            earned: fmt2(d.earned),
+            points: fmt_num(d.points, 2),
+        })
+        .collect();
+    let vetoes = p
+        .vetoes
+        .iter()
+        .zip(&model.vetoes)
+        .map(|(c, v)| CardVeto {
+            name: v.name.clone(),
+            status: vocab::veto_status_card(c.status).into(),
+            passed: c.status == VetoStatus::Passed,
+        })
+        .collect();
+    let selection = if p.selected {
+        "入选示范样板项目".to_string()
+    } else {
+        p.not_selected
+            .map_or_else(String::new, |r| format!("未入选：{}", vocab::not_selected_label(r)))
+    };
+    let esv_note = match table.get(&p.id, "esv_conversion_note") {
+        Some(Shown::Text(t)) => t,
+        _ => String::new(),
+    };
+    Card {
+        aggregation_note: method::aggregation_note(model, p),
+        gep_source: gep_source(table, &p.id),
+        esv_note,
+        id: p.id.clone(),
+        name: p.name.clone(),
+        city: p.city.clone(),
+        county: p.county.clone(),
+        rank: rank_text(p),
+        total: fmt2(p.total),
+        grade: model.grade_name(p.grade).to_string(),
+        selection,
+        self_score: p.self_score.map(fmt2).unwrap_or_default(),
+        dims,
+        rates: p
+            .dimensions
+            .iter()
+            .map(|d| format!("{:.4}", d.earned / d.points.max(1e-9)))
+            .collect(),
+        rows,
+        adjustments: parts::adjustments(model, p),
+        adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
+        vetoes,
+        vetoed: p.vetoed,
+        files: parts::project_files(&input.dataset.origins, &p.id),
+    }
+}
+
+fn quality(input: &ReportInput) -> Quality {
+    let log = input.log;
+    Quality {
+        errors: log.count(Severity::Error),
+        warnings: log.count(Severity::Warning),
+        infos: log.count(Severity::Info),
+        tallies: log
+            .tallies
+            .iter()
+            .map(|t| TallyRow {
+                file: t.file.clone(),
+                sheet: t.sheet.clone(),
+                read: t.rows_read.to_string(),
+                used: t.rows_used.to_string(),
+                skipped: t.rows_skipped.to_string(),
+            })
+            .collect(),
+        findings: log
+            .sorted()
+            .into_iter()
+            .map(|f| FindingRow {
+                severity: f.severity.label().to_string(),
+                place: f.origin.to_string(),
+                raw: f.raw.clone(),
+                message: f.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Demonstration candidates for the robustness table: eligible projects that are
+/// selected or not stably out, in ranking order.
+pub fn robust_candidates(projects: &[ProjectScore]) -> Vec<&ProjectScore> {
+    projects
+        .iter()
+        .filter(|p| !p.vetoed)
+        .filter(|p| {
+            p.robustness
+                .as_ref()
+                .is_some_and(|r| p.selected || r.verdict != Verdict::StableOut)
+        })
+        .collect()
+}
+
+fn robust_rows(projects: &[ProjectScore]) -> Vec<RobustRow> {
+    robust_candidates(projects)
+        .into_iter()
+        .filter_map(|p| {
+            let r = p.robustness.as_ref()?;
+            Some(RobustRow {
+                rank: rank_text(p),
+                name: p.name.clone(),
+                verdict: vocab::verdict_label(r.verdict).into(),
+                selected: p.selected,
+                median_rank: r.median_rank.to_string(),
+                interval: format!("{}–{}", r.rank_p05, r.rank_p95),
+                probability: format!("{:.1}%", r.p_selected * 100.0),
+            })
+        })
+        .collect()
+}
+
+fn project_name<'a>(projects: &'a [ProjectScore], id: &'a str) -> &'a str {
+    projects.iter().find(|p| p.id == id).map_or(id, |p| p.name.as_str())
+}
+
+/// The Monte Carlo set-up and what it found, cut-off swaps and rank reversals, in words.
+fn robustness_notes(input: &ReportInput) -> Vec<String> {
+    let eval = input.eval;
+    let Some(s) = &eval.robustness else { return Vec::new() };
+    let projects = &eval.projects;
+    let mut notes = vec![method::robustness_method(s), method::set_stability(s)];
+    for c in &eval.cutoff_swaps {
+        notes.push(format!(
+            "临界：{}（入选）与{}（未入选）——“{}”的分值由 {} 调为 {}（{:+.1}%），两者即可互换。",
+            project_name(projects, &c.above),
+            project_name(projects, &c.below),
+            indicator_name(input.model, &c.indicator),
+            fmt_num(c.points, 2),
+            fmt_num(c.new_points, 2),
+            c.relative * 100.0
+        ));
+    }
+    if reversal::is_relative(input.model) {
+        if eval.reversals.is_empty() {
+            notes.push("秩反转检验：移除任一项目或加入最差项目的副本，前列项目的先后次序均不变。".into());
+        }
+        for r in &eval.reversals {
+            let what = match r.change {
+                reversal::Change::Removed => format!("移除{}后", project_name(projects, &r.project)),
+                reversal::Change::CopyAdded => {
+                    format!("加入{}的副本后", project_name(projects, &r.project))
+                }
+            };
+            notes.push(format!(
+                "秩反转：{what}，{}反超{}（同批相对计分的固有缺陷，请委员会知悉）。",
+                project_name(projects, &r.now_above),
+                project_name(projects, &r.was_above)
+            ));
+        }
+    }
+    notes
+}

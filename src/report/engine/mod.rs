@@ -1,0 +1,74 @@
+//! The rendering engine every document uses: templates (minijinja → typst
+//! markup or HTML), the typst world with the embedded fonts, PDF export,
+//! and the plotters charts.
+//!
+//! A shared layer: it imports no document.
+
+pub mod charts;
+pub mod fonts;
+pub mod html;
+pub mod templates;
+mod world;
+
+use anyhow::{Context, Result, anyhow};
+use fonts::FontSet;
+use serde::Serialize;
+use std::path::Path;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+
+/// A virtual file served to typst by path (e.g. `/charts/radar.svg`).
+pub struct VirtualFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl VirtualFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// A compiled PDF and its page count.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Render the typst template `name` (bundled, or overridden in `templates`)
+/// with a view; every interpolated value is escaped for typst markup.
+pub fn render_typst(name: &str, view: &impl Serialize, templates: Option<&Path>) -> Result<String> {
+    let env = templates::environment(templates)?;
+    env.get_template(name)?
+        .render(minijinja::Value::from(minijinja::value::Serde(view)))
+        .with_context(|| format!("渲染模板 {name} 失败"))
+}
+
+/// Compile typst markup to PDF; `date` fixes the document date (never the clock).
+pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, date: [i32; 3]) -> Result<Pdf> {
+    let today =
+        Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
+    let files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let world = world::ReportWorld::new(markup, files, fonts, today);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let doc = warned.output.map_err(|errs| {
+        let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("排版报告失败：{}", msgs.join("；"))
+    })?;
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom("landeval-report".into()),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
+        ..Default::default()
+    };
+    let bytes = typst_pdf::pdf(&doc, &options).map_err(|errs| {
+        let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("导出 PDF 失败：{}", msgs.join("；"))
+    })?;
+    Ok(Pdf {
+        bytes,
+        pages: doc.pages().len(),
+    })
+}

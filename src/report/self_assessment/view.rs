@@ -1,0 +1,431 @@
+//! The self-assessment's view (`self-assessment.typ.j2`): one project's
+//! scorecard against peer results or the model's targets, grade, points to
+//! the next grade, obstacle factors, red-line checklist and the data still
+//! to fill in.
+
+use super::peers::PeerResults;
+use crate::model::{Indicator, Model, Scale};
+use crate::report::ReportInput;
+use crate::report::fields::{FieldTable, Shown, display, input_fields, labelled};
+use crate::report::parts::{self, AdjustmentRow, Stamp};
+use crate::report::text::{date_cn, fmt_num, fmt_value, fmt2, method, scaled_text, vocab};
+use crate::score::{ProjectScore, Status, VetoStatus, expr};
+use anyhow::{Result, anyhow};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Number of obstacle factors listed.
+pub const TOP_OBSTACLES: usize = 5;
+
+/// Everything `self-assessment.typ.j2` reads.
+#[derive(Serialize)]
+pub struct SelfAssessmentView {
+    pub title: String,
+    pub date: String,
+    pub date_ymd: [i32; 3],
+    /// `name（id 版本 version）`.
+    pub model: String,
+    pub project: Head,
+    /// Peer results were given (`--cohort`).
+    pub has_cohort: bool,
+    /// What the project is compared against, in a sentence.
+    pub basis: String,
+    /// The project's place among the peers, empty without them.
+    pub position: String,
+    /// Points missing to the next grade, in a sentence.
+    pub next_grade: String,
+    pub dims: Vec<DimRow>,
+    pub rows: Vec<IndicatorRow>,
+    /// Why the indicator points do not add up to the total, empty under the weighted sum.
+    pub aggregation_note: String,
+    pub adjustments: Vec<AdjustmentRow>,
+    pub obstacles: Vec<ObstacleRow>,
+    pub redlines: Vec<RedLine>,
+    pub missing: Vec<MissingRow>,
+    pub findings: Vec<NoteRow>,
+    pub stamp: Stamp,
+}
+
+/// The assessed project's head block.
+#[derive(Serialize)]
+pub struct Head {
+    pub id: String,
+    pub name: String,
+    /// `市 县`.
+    pub place: String,
+    /// Accepted on a date, or not yet.
+    pub accepted: String,
+    pub total: String,
+    pub grade: String,
+    pub vetoed: bool,
+    /// The county's own total, empty when not given.
+    pub self_score: String,
+}
+
+/// One dimension's points.
+#[derive(Serialize)]
+pub struct DimRow {
+    pub name: String,
+    pub earned: String,
+    pub points: String,
+    /// Mean points of the peers, empty without them.
+    pub cohort: String,
+}
+
+/// One indicator row of the scoring table.
+#[derive(Serialize)]
+pub struct IndicatorRow {
+    pub dimension: String,
+    pub name: String,
+    pub raw: String,
+    /// What full marks require.
+    pub target: String,
+    pub scaled: String,
+    /// Mean score rate of the peers, empty without them.
+    pub cohort: String,
+    pub weight: String,
+    pub earned: String,
+    pub lost: String,
+    pub status: String,
+}
+
+/// One obstacle factor.
+#[derive(Serialize)]
+pub struct ObstacleRow {
+    /// 1, 2, …
+    pub order: String,
+    pub dimension: String,
+    pub indicator: String,
+    pub lost: String,
+    /// Obstacle degree as a percentage.
+    pub degree: String,
+}
+
+/// One red line of the checklist.
+#[derive(Serialize)]
+pub struct RedLine {
+    pub name: String,
+    /// The rule and its basis.
+    pub rule: String,
+    /// The project's values the rule reads.
+    pub values: String,
+    pub status: String,
+    /// Checked and not breached.
+    pub ok: bool,
+}
+
+/// A value to fill before acceptance.
+#[derive(Serialize)]
+pub struct MissingRow {
+    pub sheet: String,
+    pub field: String,
+    /// The indicators and red lines that need it.
+    pub needed_by: String,
+}
+
+/// A data-quality finding about the project.
+#[derive(Serialize)]
+pub struct NoteRow {
+    pub severity: String,
+    pub place: String,
+    pub message: String,
+}
+
+/// A field still to fill: (field id, sheet name, field name, what needs it).
+pub struct MissingField {
+    pub id: String,
+    pub sheet: String,
+    pub name: String,
+    pub needed_by: String,
+}
+
+/// The assessed project.
+pub fn find<'a>(input: &'a ReportInput, id: &str) -> Result<&'a ProjectScore> {
+    input.eval.projects.iter().find(|p| p.id == id).ok_or_else(|| {
+        let ids: Vec<&str> = input.eval.projects.iter().take(10).map(|p| p.id.as_str()).collect();
+        anyhow!("输入数据中没有项目编号为“{id}”的项目（已读取：{}）", ids.join("、"))
+    })
+}
+
+/// What full marks require, in words.
+fn target_text(ind: &Indicator, planned: Option<f64>) -> String {
+    match &ind.scale {
+        Scale::Plan { .. } => planned.map_or_else(|| "方案未设定".into(), |x| format!("方案目标 {}", fmt_num(x, 2))),
+        Scale::Target { target, .. } => format!("满分 {}", fmt_value(ind, Some(*target))),
+        Scale::Steps { steps, lower_is_better } => {
+            steps
+                .iter()
+                .max_by(|a, b| a.value.total_cmp(&b.value))
+                .map_or_else(String::new, |s| {
+                    format!(
+                        "满分 {}{}",
+                        if *lower_is_better { "≤" } else { "≥" },
+                        fmt_value(ind, Some(s.at))
+                    )
+                })
+        }
+        Scale::Bool { invert } => format!("满分：{}", if *invert { "否" } else { "是" }),
+        Scale::Minmax { .. } | Scale::Rank { .. } => "同批比较".into(),
+        Scale::Piecewise { points } => points
+            .iter()
+            .find(|p| p[1] >= 1.0)
+            .map_or_else(|| "分段线性".into(), |p| format!("满分 {}", fmt_value(ind, Some(p[0])))),
+    }
+}
+
+/// Fields to fill before acceptance, in the order the indicators and red lines need them.
+pub fn missing(input: &ReportInput, p: &ProjectScore) -> Vec<MissingField> {
+    let mut need: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut add = |field: String, why: String| {
+        if !order.contains(&field) {
+            order.push(field.clone());
+        }
+        let e = need.entry(field).or_default();
+        if !e.contains(&why) {
+            e.push(why);
+        }
+    };
+    let table = FieldTable::new(input.fields);
+    for (s, ind) in p.indicators.iter().zip(&input.model.indicators) {
+        if !matches!(
+            s.status,
+            Status::MissingZero | Status::MissingExcluded | Status::MissingError
+        ) {
+            continue;
+        }
+        for f in input_fields(input.dict, s.missing_fields.iter().cloned()) {
+            if table.get(&p.id, &f).is_none() {
+                add(f, format!("指标“{}”", ind.name));
+            }
+        }
+    }
+    for (v, rule) in p.vetoes.iter().zip(&input.model.vetoes) {
+        if v.status != VetoStatus::Unknown {
+            continue;
+        }
+        let fields = expr::parse(&rule.when).map(|e| expr::fields_of(&e)).unwrap_or_default();
+        for f in input_fields(input.dict, fields) {
+            if table.get(&p.id, &f).is_none() {
+                add(f, format!("红线“{}”", rule.name));
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|f| {
+            let def = input.dict.field(&f);
+            let sheet = def
+                .and_then(|d| input.dict.sheet(&d.sheet))
+                .map_or_else(String::new, |s| s.name.clone());
+            let name = def.map_or_else(|| f.clone(), |d| d.header());
+            let needed_by = need.get(&f).map(|v| v.join("、")).unwrap_or_default();
+            MissingField {
+                id: f,
+                sheet,
+                name,
+                needed_by,
+            }
+        })
+        .collect()
+}
+
+fn red_lines(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Vec<RedLine> {
+    p.vetoes
+        .iter()
+        .zip(&input.model.vetoes)
+        .map(|(v, rule)| {
+            let direct = expr::parse(&rule.when).map(|e| expr::fields_of(&e)).unwrap_or_default();
+            let mut shown: Vec<String> = direct
+                .iter()
+                .filter(|f| input.dict.derived(f).is_some())
+                .filter(|f| matches!(table.get(&p.id, f), Some(Shown::Number(_))))
+                .map(|f| labelled(input.dict, table, &p.id, f))
+                .collect();
+            shown.extend(
+                input_fields(input.dict, direct)
+                    .iter()
+                    .map(|f| labelled(input.dict, table, &p.id, f)),
+            );
+            RedLine {
+                name: rule.name.clone(),
+                rule: rule.basis.clone(),
+                values: shown.join("；"),
+                status: vocab::veto_status_checklist(v.status).into(),
+                ok: v.status == VetoStatus::Passed,
+            }
+        })
+        .collect()
+}
+
+fn indicator_rows(model: &Model, p: &ProjectScore, peers: Option<&PeerResults>) -> Vec<IndicatorRow> {
+    p.indicators
+        .iter()
+        .zip(&model.indicators)
+        .map(|(s, ind)| IndicatorRow {
+            dimension: model.dimension_name(&ind.dimension).to_string(),
+            name: ind.name.clone(),
+            raw: fmt_value(ind, s.raw),
+            target: target_text(ind, s.planned),
+            scaled: scaled_text(s.scaled),
+            cohort: peers
+                .and_then(|c| c.indicator_mean.get(&s.id))
+                .map_or_else(String::new, |x| format!("{}%", fmt_num(x * 100.0, 1))),
+            weight: fmt2(s.weight),
+            earned: fmt2(s.earned),
+            lost: fmt2((s.weight - s.earned).max(0.0)),
+            status: vocab::status_label(s.status).into(),
+        })
+        .collect()
+}
+
+fn dim_rows(model: &Model, p: &ProjectScore, peers: Option<&PeerResults>) -> Vec<DimRow> {
+    p.dimensions
+        .iter()
+        .map(|d| DimRow {
+            name: model.dimension_name(&d.id).to_string(),
+            earned: fmt2(d.earned),
+            points: fmt_num(d.points, 2),
+            cohort: peers
+                .and_then(|c| c.dimension_mean.get(&d.id))
+                .map_or_else(String::new, |x| fmt2(*x)),
+        })
+        .collect()
+}
+
+/// The indicator of an obstacle, with its place in the model.
+fn obstacle_indicator<'a>(model: &'a Model, id: &str) -> Option<&'a Indicator> {
+    model.indicators.iter().find(|i| i.id == id)
+}
+
+fn obstacle_rows(model: &Model, p: &ProjectScore) -> Vec<ObstacleRow> {
+    p.obstacles
+        .iter()
+        .filter_map(|o| Some((o, obstacle_indicator(model, &o.id)?)))
+        .take(TOP_OBSTACLES)
+        .enumerate()
+        .map(|(k, (o, ind))| ObstacleRow {
+            order: (k + 1).to_string(),
+            dimension: model.dimension_name(&ind.dimension).to_string(),
+            indicator: ind.name.clone(),
+            lost: fmt2(o.lost),
+            degree: format!("{}%", fmt_num(o.degree * 100.0, 1)),
+        })
+        .collect()
+}
+
+fn next_grade_text(model: &Model, p: &ProjectScore) -> String {
+    if p.vetoed {
+        return "项目触碰法定红线，一票否决，等级为不合格；须先整改消除否决事项，得分才计入等级。".to_string();
+    }
+    match &p.next_grade {
+        Some(g) => format!(
+            "距“{}”等级（{} 分）还差 {} 分。",
+            model.grade_name(g.next),
+            fmt_num(p.total + g.points_missing, 2),
+            fmt2(g.points_missing)
+        ),
+        None => "已达到最高等级。".into(),
+    }
+}
+
+/// The comparison basis and the project's place among the peers.
+fn basis_and_position(model: &Model, p: &ProjectScore, peers: Option<&PeerResults>) -> (String, String) {
+    let Some(c) = peers else {
+        return (
+            "对照评估模型的目标值（未提供同批结果；目标类指标按模型设定的满分值计分，方案类指标按本项目实施方案目标计分）"
+                .to_string(),
+            String::new(),
+        );
+    };
+    let mut basis = format!(
+        "对照同批结果 {}（{} 个项目，模型 {} 版本 {}{}）",
+        c.source,
+        c.size,
+        c.model_id,
+        c.model_version,
+        if c.date.is_empty() {
+            String::new()
+        } else {
+            format!("，{}", c.date)
+        }
+    );
+    if c.model_id != model.model.id || c.model_version != model.model.version {
+        basis.push_str(&format!(
+            "；注意：同批结果所用模型与本次自评模型（{} 版本 {}）不同，比较仅供参考",
+            model.model.id, model.model.version
+        ));
+    }
+    let position = if p.vetoed {
+        "因一票否决，不参加同批排名。".to_string()
+    } else {
+        format!(
+            "按本次自评得分，在同批 {} 个未否决项目中约列第 {} 位（同批平均 {} 分）。",
+            c.totals.len(),
+            c.rank_of(p.total),
+            c.mean_total().map_or_else(|| "—".into(), fmt2)
+        )
+    };
+    (basis, position)
+}
+
+/// Build the self-assessment's view.
+pub fn build(input: &ReportInput, p: &ProjectScore, peers: Option<&PeerResults>) -> SelfAssessmentView {
+    let model = input.model;
+    let table = FieldTable::new(input.fields);
+    let (basis, position) = basis_and_position(model, p, peers);
+    let accepted = match table.get(&p.id, "accepted_on") {
+        Some(v) => format!("已于 {} 通过整体验收", display(input.dict, "accepted_on", &v)),
+        None => "尚未整体验收（验收前自评）".into(),
+    };
+    let findings = input
+        .log
+        .sorted()
+        .into_iter()
+        .filter(|f| f.raw == p.id || f.message.contains(&format!("“{}”", p.id)))
+        .map(|f| NoteRow {
+            severity: f.severity.label().to_string(),
+            place: f.origin.to_string(),
+            message: f.message.clone(),
+        })
+        .collect();
+    SelfAssessmentView {
+        title: format!("{}自评报告", p.name),
+        date: date_cn(input.date),
+        date_ymd: input.date,
+        model: format!(
+            "{}（{} 版本 {}）",
+            model.model.name, model.model.id, model.model.version
+        ),
+        project: Head {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            place: format!("{} {}", p.city, p.county),
+            accepted,
+            total: fmt2(p.total),
+            grade: model.grade_name(p.grade).to_string(),
+            vetoed: p.vetoed,
+            self_score: p.self_score.map(fmt2).unwrap_or_default(),
+        },
+        has_cohort: peers.is_some(),
+        basis,
+        position,
+        next_grade: next_grade_text(model, p),
+        dims: dim_rows(model, p, peers),
+        rows: indicator_rows(model, p, peers),
+        aggregation_note: method::aggregation_note(model, p),
+        adjustments: parts::adjustments(model, p),
+        obstacles: obstacle_rows(model, p),
+        redlines: red_lines(input, &table, p),
+        missing: missing(input, p)
+            .into_iter()
+            .map(|m| MissingRow {
+                sheet: m.sheet,
+                field: m.name,
+                needed_by: m.needed_by,
+            })
+            .collect(),
+        findings,
+        stamp: parts::stamp(input),
+    }
+}
