@@ -141,14 +141,14 @@ fn check_vetoed(run: &Run, id: &str) {
     let dir = common::scratch("self-vetoed");
     let w = landeval::pipeline::write_self_assessment(run, &dir, id, None, &RenderOptions::default()).unwrap();
     let pdf = std::fs::read(&w.pdf).unwrap();
-    assert!(common::pdf_has_text(&pdf, "触碰红线（一票否决）"));
+    assert!(common::pdf_has_text(&pdf, "触碰（一票否决）"));
     assert!(common::pdf_has_text(&pdf, "须先整改消除否决事项"));
     let mut wb = open_workbook_auto(&w.xlsx).unwrap();
     let sheet = wb.worksheet_range("红线核查").unwrap();
     assert!(
         sheet
             .rows()
-            .any(|r| r[3] == Data::String("触碰红线（一票否决）".into()) && !r[2].to_string().is_empty())
+            .any(|r| r[3] == Data::String("触碰（一票否决）".into()) && !r[2].to_string().is_empty())
     );
 }
 

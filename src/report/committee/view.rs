@@ -575,7 +575,7 @@ fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
         .zip(&model.vetoes)
         .map(|(c, v)| CardVeto {
             name: v.name.clone(),
-            status: vocab::veto_status_card(c.status).into(),
+            status: vocab::veto_status(c.status).into(),
             passed: c.status == VetoStatus::Passed,
         })
         .collect();

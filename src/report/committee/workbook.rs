@@ -170,7 +170,7 @@ fn veto_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             if v.status == VetoStatus::Passed {
                 continue;
             }
-            let kind = vocab::veto_status_sheet(v.status);
+            let kind = vocab::veto_status(v.status);
             ws.write_string(r, 0, &p.id)?;
             ws.write_string(r, 1, &p.name)?;
             ws.write_string(r, 2, kind)?;

@@ -251,7 +251,7 @@ fn red_lines(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Vec<R
                 name: rule.name.clone(),
                 rule: rule.basis.clone(),
                 values: shown.join("；"),
-                status: vocab::veto_status_checklist(v.status).into(),
+                status: vocab::veto_status(v.status).into(),
                 ok: v.status == VetoStatus::Passed,
             }
         })

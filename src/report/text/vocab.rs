@@ -32,30 +32,12 @@ pub fn not_selected_label(r: NotSelected) -> &'static str {
     }
 }
 
-/// A red line's status on the committee scorecard.
-pub fn veto_status_card(s: VetoStatus) -> &'static str {
+/// A red line's status, as every document and sheet prints it.
+pub fn veto_status(s: VetoStatus) -> &'static str {
     match s {
         VetoStatus::Passed => "未触碰",
-        VetoStatus::Breached => "触碰（否决）",
-        VetoStatus::Unknown => "数据缺失，无法核查",
-    }
-}
-
-/// A red line's status in the self-assessment checklist.
-pub fn veto_status_checklist(s: VetoStatus) -> &'static str {
-    match s {
-        VetoStatus::Passed => "符合",
-        VetoStatus::Breached => "触碰红线（一票否决）",
-        VetoStatus::Unknown => "数据缺失，无法核查",
-    }
-}
-
-/// A red line's status in the 否决与扣分 sheet (passed lines are not listed).
-pub fn veto_status_sheet(s: VetoStatus) -> &'static str {
-    match s {
-        VetoStatus::Passed => "未触碰",
-        VetoStatus::Breached => "否决",
-        VetoStatus::Unknown => "无法核查",
+        VetoStatus::Breached => "触碰（一票否决）",
+        VetoStatus::Unknown => "待核实（数据缺失）",
     }
 }
 
