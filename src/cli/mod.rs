@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod cmd;
+pub mod lang;
 pub mod session;
 
 use args::{Cli, Command};
@@ -35,12 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
             score,
         } => cmd::bulletin::run(&input, &issuer, &out, &render, &score, quiet),
         Command::Template { out } => cmd::template::run(&out),
-        Command::Validate {
-            files,
-            out,
-            font_dir,
-            limits,
-        } => cmd::validate::run(&files, &out, font_dir.as_deref(), &limits),
+        Command::Validate { input, out, font_dir } => cmd::validate::run(&input, &out, font_dir.as_deref()),
         Command::Explain {
             input,
             project,

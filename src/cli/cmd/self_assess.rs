@@ -5,6 +5,8 @@ use crate::cli::session::{finish, prepare, print_written, read_sources};
 use landeval::error::Result;
 use landeval::pipeline;
 use landeval::report::self_assessment::peers::PeerResults;
+use landeval::report::text::fmt2;
+use landeval::report::text::method::grade_gap;
 use std::path::Path;
 
 pub fn run(
@@ -22,5 +24,13 @@ pub fn run(
     let written = pipeline::write_self_assessment(&run, out, project, peers.as_ref(), &opts)?;
     println!("自评完成：项目 {project}");
     print_written(&written);
+    if let Some(p) = run.eval.projects.iter().find(|p| p.id == project) {
+        println!(
+            "自评得分 {} 分，等级 {}。{}",
+            fmt2(p.total),
+            run.model.grade_name(p.grade),
+            grade_gap(&run.model, p)
+        );
+    }
     finish(&run)
 }

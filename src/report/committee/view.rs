@@ -338,19 +338,10 @@ fn model_view(model: &Model, method: &Method) -> ModelView {
     let adjustments = model
         .adjustments
         .iter()
-        .map(|a| {
-            let mut points = format!("{:+}", a.points);
-            if a.per.is_some() {
-                points.push_str("/次");
-            }
-            if let Some(m) = a.max {
-                points.push_str(&format!("，至多 {}", fmt_num(m, 2)));
-            }
-            AdjustRule {
-                name: a.name.clone(),
-                points,
-                basis: a.basis.clone(),
-            }
+        .map(|a| AdjustRule {
+            name: a.name.clone(),
+            points: vocab::adjust_points(a),
+            basis: a.basis.clone(),
         })
         .collect();
     ModelView {

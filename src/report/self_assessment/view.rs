@@ -314,21 +314,6 @@ fn obstacle_rows(model: &Model, p: &ProjectScore) -> Vec<ObstacleRow> {
         .collect()
 }
 
-fn next_grade_text(model: &Model, p: &ProjectScore) -> String {
-    if p.vetoed {
-        return "项目触碰法定红线，一票否决，等级为不合格；须先整改消除否决事项，得分才计入等级。".to_string();
-    }
-    match &p.next_grade {
-        Some(g) => format!(
-            "距“{}”等级（{} 分）还差 {} 分。",
-            model.grade_name(g.next),
-            fmt_num(p.total + g.points_missing, 2),
-            fmt2(g.points_missing)
-        ),
-        None => "已达到最高等级。".into(),
-    }
-}
-
 /// The comparison basis and the project's place among the peers.
 fn basis_and_position(model: &Model, p: &ProjectScore, peers: Option<&PeerResults>) -> (String, String) {
     let Some(c) = peers else {
@@ -410,7 +395,7 @@ pub fn build(input: &ReportInput, p: &ProjectScore, peers: Option<&PeerResults>)
         has_cohort: peers.is_some(),
         basis,
         position,
-        next_grade: next_grade_text(model, p),
+        next_grade: method::grade_gap(model, p),
         dims: dim_rows(model, p, peers),
         rows: indicator_rows(model, p, peers),
         aggregation_note: method::aggregation_note(model, p),
