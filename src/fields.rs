@@ -225,30 +225,6 @@ fn unit_base(u: &str) -> Option<(&'static str, f64)> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bundled_dictionary_covers_every_sheet() {
-        let d = FieldDict::bundled();
-        for s in &d.sheets {
-            assert!(d.sheet_fields(&s.id).len() >= 2, "sheet {} has no fields", s.id);
-        }
-        assert_eq!(d.sheet_fields("funds")[0].id, PROJECT_ID);
-    }
-
-    #[test]
-    fn units_convert_to_canonical() {
-        assert_eq!(unit_factor("公顷", "亩"), Some(15.0));
-        assert_eq!(unit_factor("亿元", "万元"), Some(10_000.0));
-        assert_eq!(unit_factor("万元", "亿元"), Some(1e-4));
-        assert!((unit_factor("平方米", "亩").unwrap() - 0.0015).abs() < 1e-12);
-        assert_eq!(unit_factor("亩", "万元"), None);
-        assert_eq!(unit_factor("吨", "公斤"), Some(1_000.0));
-    }
-}
-
 /// The field reference (`docs/fields.md`): every sheet with its columns, then
 /// every derived field, as Markdown. `cargo run --example field_docs` writes it;
 /// a test fails when the committed file is stale.
@@ -295,4 +271,28 @@ pub fn reference_markdown(dict: &FieldDict) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_dictionary_covers_every_sheet() {
+        let d = FieldDict::bundled();
+        for s in &d.sheets {
+            assert!(d.sheet_fields(&s.id).len() >= 2, "sheet {} has no fields", s.id);
+        }
+        assert_eq!(d.sheet_fields("funds")[0].id, PROJECT_ID);
+    }
+
+    #[test]
+    fn units_convert_to_canonical() {
+        assert_eq!(unit_factor("公顷", "亩"), Some(15.0));
+        assert_eq!(unit_factor("亿元", "万元"), Some(10_000.0));
+        assert_eq!(unit_factor("万元", "亿元"), Some(1e-4));
+        assert!((unit_factor("平方米", "亩").unwrap() - 0.0015).abs() < 1e-12);
+        assert_eq!(unit_factor("亩", "万元"), None);
+        assert_eq!(unit_factor("吨", "公斤"), Some(1_000.0));
+    }
 }
