@@ -158,6 +158,21 @@ fn outputs_agree_with_each_other() {
         .map(|p| (p["id"].as_str().unwrap().to_string(), p["total"].as_f64().unwrap()))
         .collect();
     assert_eq!(json_totals.len(), 40);
+    // Each project carries every field of the project table, input and derived:
+    // QL-0101-01's 项目台账 says 鹤汀县, and its 资金台账 lists 6 channels.
+    let first = json["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "QL-0101-01")
+        .unwrap();
+    assert_eq!(first["fields"]["county"], "鹤汀县");
+    assert_eq!(first["fields"]["fund_channels"], 6.0);
+    assert_eq!(
+        first["fields"].as_object().unwrap().len(),
+        run().table.width(),
+        "one entry per column of the project table"
+    );
 
     // 排名 sheet read back with calamine: one row per project, same totals.
     let mut wb = open_workbook_auto(&written.xlsx).unwrap();

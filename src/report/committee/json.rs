@@ -6,6 +6,7 @@ use super::view::rewards;
 use crate::ingest::{InputFile, QualityLog};
 use crate::report::ReportInput;
 use crate::report::engine::charts::BeforeAfter;
+use crate::report::fields::{FieldTable, Shown};
 use crate::report::json::{MethodJson, ProjectJson};
 use crate::report::parts::tool_version;
 use crate::report::text::format::date_iso;
@@ -14,6 +15,7 @@ use crate::score::robust::{CutoffSwap, MonteCarloSummary};
 use crate::score::{TargetProgress, TieDecision};
 use anyhow::Result;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct JsonModel<'a> {
@@ -26,13 +28,22 @@ struct JsonModel<'a> {
     indicators: Vec<(&'a str, &'a str, &'a str, f64)>,
 }
 
+/// A project's evaluation and every field of its row in the project table
+/// (input fields and the metrics stage's derived fields, `null` when blank).
+#[derive(Serialize)]
+struct ProjectResults<'a> {
+    #[serde(flatten)]
+    score: ProjectJson<'a>,
+    fields: BTreeMap<String, serde_json::Value>,
+}
+
 #[derive(Serialize)]
 struct Results<'a> {
     tool: String,
     date: String,
     model: JsonModel<'a>,
     inputs: &'a [InputFile],
-    projects: Vec<ProjectJson<'a>>,
+    projects: Vec<ProjectResults<'a>>,
     /// The four headline effects before/after, as charted.
     headline_effects: Vec<BeforeAfter>,
     /// Reward estimate (万元) per project id, when the model has reward tiers.
@@ -50,6 +61,8 @@ struct Results<'a> {
 /// The text of `results.json`.
 pub fn results(input: &ReportInput) -> Result<String> {
     let m = input.model;
+    let table = FieldTable::new(input.fields);
+    let columns = table.columns();
     let out = Results {
         tool: tool_version(),
         date: date_iso(input.date),
@@ -69,7 +82,15 @@ pub fn results(input: &ReportInput) -> Result<String> {
                 .collect(),
         },
         inputs: &input.dataset.inputs,
-        projects: input.eval.projects.iter().map(|p| ProjectJson::new(m, p)).collect(),
+        projects: input
+            .eval
+            .projects
+            .iter()
+            .map(|p| ProjectResults {
+                score: ProjectJson::new(m, p),
+                fields: field_values(&table, &columns, &p.id),
+            })
+            .collect(),
         headline_effects: headline_effects(input),
         rewards: rewards(&input.eval.projects)
             .into_iter()
@@ -84,4 +105,20 @@ pub fn results(input: &ReportInput) -> Result<String> {
         progress: &input.eval.progress,
     };
     Ok(serde_json::to_string_pretty(&out)?)
+}
+
+/// Every column of a project's row, by field id.
+fn field_values(table: &FieldTable, columns: &[String], id: &str) -> BTreeMap<String, serde_json::Value> {
+    columns
+        .iter()
+        .map(|c| {
+            let v = match table.get(id, c) {
+                None => serde_json::Value::Null,
+                Some(Shown::Number(x)) => serde_json::json!(x),
+                Some(Shown::Text(t)) => serde_json::Value::String(t),
+                Some(Shown::Flag(b)) => serde_json::Value::Bool(b),
+            };
+            (c.clone(), v)
+        })
+        .collect()
 }
