@@ -200,7 +200,12 @@ fn project_in(text: &str, known: &BTreeSet<String>) -> Option<String> {
 }
 
 /// Bind a raw layer; a layer that cannot be bound is reported and skipped.
-pub(crate) fn bind(raw: &RawLayer, manifest: &Manifest, known: &BTreeSet<String>, log: &mut QualityLog) -> Option<Bound> {
+pub(crate) fn bind(
+    raw: &RawLayer,
+    manifest: &Manifest,
+    known: &BTreeSet<String>,
+    log: &mut QualityLog,
+) -> Option<Bound> {
     let origin = Origin::new(&raw.file, raw.table.as_deref().unwrap_or(""), String::new());
     let entry = manifest.lookup(&raw.file, raw.table.as_deref());
     let names = format!("{} {}", raw.file, raw.table.as_deref().unwrap_or(""));

@@ -85,7 +85,10 @@ impl Crs {
             }
             return Some(c);
         }
-        if ["PROJCS", "PROJCRS", "PROJECTEDCRS"].iter().any(|k| upper.starts_with(k)) {
+        if ["PROJCS", "PROJCRS", "PROJECTEDCRS"]
+            .iter()
+            .any(|k| upper.starts_with(k))
+        {
             let a = number_after(&upper, "SPHEROID[").or_else(|| number_after(&upper, "ELLIPSOID["));
             let cm = parameter(&upper, "CENTRAL_MERIDIAN")
                 .or_else(|| parameter(&upper, "LONGITUDE OF NATURAL ORIGIN"))
@@ -160,7 +163,9 @@ fn authority_epsg(upper: &str) -> Option<u32> {
         if let Some(at) = upper.rfind(key) {
             let tail = upper[at + key.len()..].trim_start_matches([' ', '"']);
             let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
-            let closes = tail[digits.len()..].chars().all(|c| matches!(c, '"' | ']' | ' ' | '\n' | '\r'));
+            let closes = tail[digits.len()..]
+                .chars()
+                .all(|c| matches!(c, '"' | ']' | ' ' | '\n' | '\r'));
             return if closes { digits.parse().ok() } else { None };
         }
     }
@@ -199,11 +204,11 @@ impl GaussKruger {
         let x = n
             * (a + (1.0 - t2 + eta2) * a.powi(3) / 6.0
                 + (5.0 - 18.0 * t2 + t2 * t2 + 14.0 * eta2 - 58.0 * t2 * eta2) * a.powi(5) / 120.0);
-        let y = m
-            + n * t
-                * (a * a / 2.0
-                    + (5.0 - t2 + 9.0 * eta2 + 4.0 * eta2 * eta2) * a.powi(4) / 24.0
-                    + (61.0 - 58.0 * t2 + t2 * t2 + 600.0 * eta2 - 330.0 * ep2) * a.powi(6) / 720.0);
+        let y = m + n
+            * t
+            * (a * a / 2.0
+                + (5.0 - t2 + 9.0 * eta2 + 4.0 * eta2 * eta2) * a.powi(4) / 24.0
+                + (61.0 - 58.0 * t2 + t2 * t2 + 600.0 * eta2 - 330.0 * ep2) * a.powi(6) / 720.0);
         (x + 500_000.0, y)
     }
 }

@@ -9,6 +9,7 @@ use super::crs::{CrsKind, GaussKruger};
 use super::{Crs, Layer, LayerKind, Patch, RawFeature};
 use crate::fields::BUNDLED_FIELDS;
 use crate::ingest::log::{Origin, QualityLog};
+use geo::orient::{Direction, Orient};
 use geo::{Area, Coord, GeodesicArea, LineString, MapCoords, MultiPolygon, Validation};
 use serde::Deserialize;
 use std::sync::LazyLock;
@@ -153,7 +154,12 @@ impl AreaTally {
         match parts.as_slice() {
             [] => None,
             [(one, _)] => Some((*one).to_string()),
-            many => Some(many.iter().map(|(l, n)| format!("{l} {n} 个")).collect::<Vec<_>>().join("、")),
+            many => Some(
+                many.iter()
+                    .map(|(l, n)| format!("{l} {n} 个"))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
         }
     }
 }
@@ -243,7 +249,11 @@ impl Problems {
             let n = self.counts[k];
             if n > LISTED {
                 let o = Origin::new(&self.file, self.sheet, String::new());
-                let msg = format!("图层共有 {n} {}（上面列出前 {LISTED} 个，其余 {} 个不再逐个列出）", p.summary(), n - LISTED);
+                let msg = format!(
+                    "图层共有 {n} {}（上面列出前 {LISTED} 个，其余 {} 个不再逐个列出）",
+                    p.summary(),
+                    n - LISTED
+                );
                 if p.severity_is_info() {
                     log.info(o, "", msg);
                 } else {
@@ -273,7 +283,7 @@ fn farmland_class(schema: &Schema, f: &RawFeature, label: &str, problems: &mut P
                 label.to_string(),
                 format!("地类编码“{code}”不是 GB/T 21010 地类编码（如 0101 水田、0103 旱地），已按地类名称判断"),
             );
-            name.or(Some(FARMLAND_NAMES.contains(&code.trim())))
+            Some(name.unwrap_or(false) || FARMLAND_NAMES.contains(&code.trim()))
         }
         None if schema.dlbm.is_none() && schema.dlmc.is_none() => Some(true),
         None => name,
@@ -298,7 +308,8 @@ fn number(schema_col: Option<usize>, f: &RawFeature, label: &str, what: &str, pr
 
 /// Official area (亩) from the attributes, and how; `None` when none is usable.
 fn attribute_area(schema: &Schema, f: &RawFeature, label: &str, problems: &mut Problems) -> Option<(f64, bool)> {
-    if let Some(net) = number(schema.tbdlmj, f, label, "图斑地类面积（TBDLMJ）", problems).filter(|x| *x > 0.0) {
+    if let Some(net) = number(schema.tbdlmj, f, label, "图斑地类面积（TBDLMJ）", problems).filter(|x| *x > 0.0)
+    {
         return Some((net / M2_PER_MU, true));
     }
     let gross = number(schema.tbmj, f, label, "图斑面积（TBMJ）", problems).filter(|x| *x > 0.0)?;
@@ -317,7 +328,8 @@ fn attribute_area(schema: &Schema, f: &RawFeature, label: &str, problems: &mut P
 fn to_planar(shape: MultiPolygon<f64>, crs: &Crs, gk: Option<GaussKruger>) -> (MultiPolygon<f64>, Option<f64>) {
     match (crs.kind, gk) {
         (CrsKind::Geographic, Some(gk)) => {
-            let geodesic = shape.geodesic_area_unsigned();
+            // Exterior rings anticlockwise: a clockwise ring would measure the rest of the globe.
+            let geodesic = shape.orient(Direction::Default).geodesic_area_unsigned();
             let planar = shape.map_coords(|c| {
                 let (x, y) = gk.forward(c.x, c.y);
                 Coord { x, y }
@@ -336,7 +348,14 @@ fn to_planar(shape: MultiPolygon<f64>, crs: &Crs, gk: Option<GaussKruger>) -> (M
 }
 
 /// Check one feature and keep it on the layer when it counts.
-pub(crate) fn keep(schema: &Schema, crs: &Crs, f: RawFeature, layer: &mut Layer, gk: Option<GaussKruger>, problems: &mut Problems) {
+pub(crate) fn keep(
+    schema: &Schema,
+    crs: &Crs,
+    f: RawFeature,
+    layer: &mut Layer,
+    gk: Option<GaussKruger>,
+    problems: &mut Problems,
+) {
     let label = schema.label(&f);
     let shape = match &f.shape {
         Ok(s) if !s.0.is_empty() => s.clone(),
@@ -362,11 +381,18 @@ pub(crate) fn keep(schema: &Schema, crs: &Crs, f: RawFeature, layer: &mut Layer,
         problems.add(
             Problem::Invalid,
             label.clone(),
-            format!("几何无效（{}），面积按属性字段计，请在 GIS 中修复几何后重新导出", invalid_text(&e.to_string())),
+            format!(
+                "几何无效（{}），面积按属性字段计，请在 GIS 中修复几何后重新导出",
+                invalid_text(&e.to_string())
+            ),
         );
     }
     if shape.0.iter().any(|p| !p.interiors().is_empty()) {
-        problems.add(Problem::Holes, label.clone(), "图斑带有内环（洞），面积已扣除内环".into());
+        problems.add(
+            Problem::Holes,
+            label.clone(),
+            "图斑带有内环（洞），面积已扣除内环".into(),
+        );
     }
     let (planar, geodesic) = to_planar(shape, crs, gk);
     let planar_m2 = planar.unsigned_area();
@@ -450,7 +476,9 @@ mod tests {
         assert!(is_code("0101") && is_code("0201K") && is_code("1203") && is_code("01"));
         assert!(!is_code("水田") && !is_code("01a1") && !is_code("") && !is_code("1"));
         let ids: Vec<&str> = layer_fields().iter().map(|f| f.id.as_str()).collect();
-        for id in ["bsm", "tbbh", "dlbm", "dlmc", "tbmj", "tbdlmj", "kcmj", "tkxs", "project"] {
+        for id in [
+            "bsm", "tbbh", "dlbm", "dlmc", "tbmj", "tbdlmj", "kcmj", "tkxs", "project",
+        ] {
             assert!(ids.contains(&id), "{id} missing from [[layer_field]]");
         }
     }

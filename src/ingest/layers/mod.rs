@@ -25,8 +25,8 @@ use super::{RawRow, Source};
 pub use binding::{LayerKind, Manifest, Stage};
 pub use crs::Crs;
 use crs::{CrsKind, GaussKruger};
-use geo::BoundingRect;
 use feature::{AreaTally, Problems};
+use geo::BoundingRect;
 use geo::MultiPolygon;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -118,7 +118,12 @@ pub(crate) struct RawFeature {
 
 /// Read every layer source, bind it and keep what metrics needs.
 /// `known` are the project ids of the ledger.
-pub fn read_all(sources: &[&Source], manifest: &Manifest, known: &BTreeSet<String>, log: &mut QualityLog) -> SpatialData {
+pub fn read_all(
+    sources: &[&Source],
+    manifest: &Manifest,
+    known: &BTreeSet<String>,
+    log: &mut QualityLog,
+) -> SpatialData {
     let mut out = SpatialData::default();
     let names: BTreeMap<String, &Source> = sources.iter().map(|s| (s.name.to_lowercase(), *s)).collect();
     for src in sources {
@@ -187,7 +192,13 @@ fn read_source(src: &Source, all: &[&Source]) -> Result<Vec<RawLayer>, String> {
 }
 
 /// Bind a raw layer to its project(s) and stage, check its features and keep them.
-fn bind_and_keep(raw: RawLayer, manifest: &Manifest, known: &BTreeSet<String>, log: &mut QualityLog, out: &mut SpatialData) {
+fn bind_and_keep(
+    raw: RawLayer,
+    manifest: &Manifest,
+    known: &BTreeSet<String>,
+    log: &mut QualityLog,
+    out: &mut SpatialData,
+) {
     let Some(bound) = binding::bind(&raw, manifest, known, log) else {
         return;
     };

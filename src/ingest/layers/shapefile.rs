@@ -30,14 +30,21 @@ pub fn siblings_on_disk(shp: &std::path::Path) -> Vec<Source> {
         return Vec::new();
     };
     let stem = stem.to_string_lossy().to_lowercase();
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir }) else {
+    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    }) else {
         return Vec::new();
     };
     let mut out: Vec<Source> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            let n = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
             n.strip_prefix(&stem)
                 .and_then(|rest| rest.strip_prefix('.'))
                 .is_some_and(|ext| super::SHAPEFILE_PARTS.contains(&ext))

@@ -16,7 +16,11 @@ impl Reader<'_> {
             .and_then(|s| s.try_into().ok())
             .ok_or("WKB 几何数据不完整")?;
         self.at += 4;
-        Ok(if self.little { u32::from_le_bytes(s) } else { u32::from_be_bytes(s) })
+        Ok(if self.little {
+            u32::from_le_bytes(s)
+        } else {
+            u32::from_be_bytes(s)
+        })
     }
 
     fn f64(&mut self) -> Result<f64, String> {
@@ -26,7 +30,11 @@ impl Reader<'_> {
             .and_then(|s| s.try_into().ok())
             .ok_or("WKB 几何数据不完整")?;
         self.at += 8;
-        Ok(if self.little { f64::from_le_bytes(s) } else { f64::from_be_bytes(s) })
+        Ok(if self.little {
+            f64::from_le_bytes(s)
+        } else {
+            f64::from_be_bytes(s)
+        })
     }
 
     /// Byte order and type: (base type 1–7, coordinates per point).

@@ -120,7 +120,12 @@ fn bbox_of(shapes: &[MultiPolygon<f64>]) -> [f64; 4] {
     use geo::BoundingRect;
     let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     for r in shapes.iter().filter_map(|s| s.bounding_rect()) {
-        b = [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)];
+        b = [
+            b[0].min(r.min().x),
+            b[1].min(r.min().y),
+            b[2].max(r.max().x),
+            b[3].max(r.max().y),
+        ];
     }
     if !b[0].is_finite() {
         b = [0.0; 4];
@@ -230,11 +235,17 @@ pub fn geojson(t: &Table, epsg: Option<u32>) -> String {
         .iter()
         .zip(&t.rows)
         .map(|(s, row)| {
-            let polys: Vec<Value> = s
-                .0
-                .iter()
-                .map(|p| Value::Array(std::iter::once(p.exterior()).chain(p.interiors()).map(ring_json).collect()))
-                .collect();
+            let polys: Vec<Value> =
+                s.0.iter()
+                    .map(|p| {
+                        Value::Array(
+                            std::iter::once(p.exterior())
+                                .chain(p.interiors())
+                                .map(ring_json)
+                                .collect(),
+                        )
+                    })
+                    .collect();
             json!({
                 "type": "Feature",
                 "properties": Value::Object(properties(t, row)),
