@@ -28,6 +28,7 @@ use crs::{CrsKind, GaussKruger};
 use feature::{AreaTally, Problems};
 use geo::BoundingRect;
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// File extensions of the parts of a Shapefile besides `.shp`.
@@ -124,38 +125,62 @@ pub fn read_all(
     known: &BTreeSet<String>,
     log: &mut QualityLog,
 ) -> SpatialData {
+    let names: BTreeSet<String> = sources.iter().map(|s| s.name.to_lowercase()).collect();
+    // Files are parsed and checked in parallel; layers and findings keep the input order.
+    let read: Vec<(Vec<Layer>, QualityLog)> = sources
+        .par_iter()
+        .map(|src| {
+            let mut log = QualityLog::default();
+            let layers = read_one(src, sources, &names, manifest, known, &mut log);
+            (layers, log)
+        })
+        .collect();
     let mut out = SpatialData::default();
-    let names: BTreeMap<String, &Source> = sources.iter().map(|s| (s.name.to_lowercase(), *s)).collect();
-    for src in sources {
-        let lower = src.name.to_lowercase();
-        let file = Origin::new(&src.name, "", String::new());
-        if lower.ends_with(".gdb") || lower.ends_with(".mdb") {
-            log.warn(file, "", export_hint(&src.name));
-            continue;
-        }
-        if let Some(stem) = part_stem(&lower) {
-            if !names.contains_key(&format!("{stem}.shp")) {
-                log.warn(
-                    file,
-                    "",
-                    "Shapefile 的组成文件旁没有同名的 .shp 主文件，未读取；请把 .shp、.shx、.dbf、.prj（及 .cpg）一起提供".into(),
-                );
-            }
-            continue;
-        }
-        let raws = match read_source(src, sources) {
-            Ok(r) => r,
-            Err(why) => {
-                log.warn(file, "", format!("无法读取图层：{why}；该图层未参与计算"));
-                continue;
-            }
-        };
-        for raw in raws {
-            bind_and_keep(raw, manifest, known, log, &mut out);
-        }
+    for (layers, l) in read {
+        out.layers.extend(layers);
+        log.findings.extend(l.findings);
     }
     binding::check_crs(&out, log);
     out
+}
+
+/// One source: its layers bound and checked, or nothing with a finding.
+fn read_one(
+    src: &Source,
+    sources: &[&Source],
+    names: &BTreeSet<String>,
+    manifest: &Manifest,
+    known: &BTreeSet<String>,
+    log: &mut QualityLog,
+) -> Vec<Layer> {
+    let lower = src.name.to_lowercase();
+    let file = Origin::new(&src.name, "", String::new());
+    if lower.ends_with(".gdb") || lower.ends_with(".mdb") {
+        log.warn(file, "", export_hint(&src.name));
+        return Vec::new();
+    }
+    if let Some(stem) = part_stem(&lower) {
+        if !names.contains(&format!("{stem}.shp")) {
+            log.warn(
+                file,
+                "",
+                "Shapefile 的组成文件旁没有同名的 .shp 主文件，未读取；请把 .shp、.shx、.dbf、.prj（及 .cpg）一起提供".into(),
+            );
+        }
+        return Vec::new();
+    }
+    let raws = match read_source(src, sources) {
+        Ok(r) => r,
+        Err(why) => {
+            log.warn(file, "", format!("无法读取图层：{why}；该图层未参与计算"));
+            return Vec::new();
+        }
+    };
+    let mut out = SpatialData::default();
+    for raw in raws {
+        bind_and_keep(raw, manifest, known, log, &mut out);
+    }
+    out.layers
 }
 
 fn export_hint(name: &str) -> String {
