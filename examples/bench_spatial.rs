@@ -14,12 +14,12 @@
 //! (default 300 × 20,000); `/usr/bin/time -v` gives the peak memory. The
 //! generation alone is timed first and reported separately.
 
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use landeval::fields::FieldDict;
 use landeval::ingest::layers::dbf::Encoding;
 use landeval::ingest::layers::write::{self, DbfColumn, PRJ_CGCS2000_GK_117, Table};
 use landeval::ingest::{self, Source};
 use landeval::metrics;
-use geo::{Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -54,7 +54,11 @@ impl Grid {
     fn node(&self, i: usize, j: usize) -> Coord<f64> {
         let border = i == 0 || j == 0 || i == self.n || j == self.n;
         let k = key(&[self.project, self.stage, i as u64, j as u64]);
-        let (dx, dy) = if border { (0.0, 0.0) } else { (unit(k) - 0.5, unit(k ^ 1) - 0.5) };
+        let (dx, dy) = if border {
+            (0.0, 0.0)
+        } else {
+            (unit(k) - 0.5, unit(k ^ 1) - 0.5)
+        };
         Coord {
             x: self.x0 + i as f64 * CELL + 10.0 * dx,
             y: 3_400_000.0 + j as f64 * CELL + 10.0 * dy,
@@ -65,7 +69,15 @@ impl Grid {
     fn mid(&self, a: (usize, usize), b: (usize, usize)) -> Coord<f64> {
         let (pa, pb) = (self.node(a.0, a.1), self.node(b.0, b.1));
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        let k = key(&[self.project, self.stage, lo.0 as u64, lo.1 as u64, hi.0 as u64, hi.1 as u64, 7]);
+        let k = key(&[
+            self.project,
+            self.stage,
+            lo.0 as u64,
+            lo.1 as u64,
+            hi.0 as u64,
+            hi.1 as u64,
+            7,
+        ]);
         let s = 4.0 * (unit(k) - 0.5);
         let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
         let len = dx.hypot(dy).max(1e-9);
@@ -158,7 +170,11 @@ fn project_layers(p: usize, per_stage: usize) -> Vec<Source> {
             // PBF on the before grid, so both stages share its polygons.
             let q = unit(key(&[p as u64, i as u64, j as u64, 2]));
             // After: the 0.44–0.455 slice is adjusted out, the 0.455–0.47 slice added.
-            let in_pbf = if s == 0 { q < 0.455 } else { q < 0.44 || (0.455..0.47).contains(&q) };
+            let in_pbf = if s == 0 {
+                q < 0.455
+            } else {
+                q < 0.44 || (0.455..0.47).contains(&q)
+            };
             if in_pbf {
                 let ps = pbf_grid.cell(i, j);
                 pbf_tables[s].rows.push(row(k + 1, "0101", &ps));
@@ -166,14 +182,25 @@ fn project_layers(p: usize, per_stage: usize) -> Vec<Source> {
             }
         }
         pbf_tables[s].columns = columns();
-        out.push(write::shapefile_source(&format!("{id}-{stage}"), &t, Encoding::Gbk, Some(PRJ_CGCS2000_GK_117), Some("GBK")));
+        out.push(write::shapefile_source(
+            &format!("{id}-{stage}"),
+            &t,
+            Encoding::Gbk,
+            Some(PRJ_CGCS2000_GK_117),
+            Some("GBK"),
+        ));
         let side = n as f64 * CELL;
         let mut eco = Table {
             columns: columns(),
             ..Default::default()
         };
         for k in 0..(4 + s) {
-            let shape = write::rect(x0 + k as f64 * side / 5.0, 3_400_000.0, x0 + (k as f64 + 0.5) * side / 5.0, 3_400_000.0 + side / 8.0);
+            let shape = write::rect(
+                x0 + k as f64 * side / 5.0,
+                3_400_000.0,
+                x0 + (k as f64 + 0.5) * side / 5.0,
+                3_400_000.0 + side / 8.0,
+            );
             eco.rows.push(row(k + 1, "0301", &shape));
             eco.shapes.push(shape);
         }
@@ -197,10 +224,21 @@ fn project_layers(p: usize, per_stage: usize) -> Vec<Source> {
     let side = n as f64 * CELL;
     let boundary = Table {
         columns: vec![DbfColumn::text("XMMC", 20)],
-        shapes: vec![write::rect(x0 + 50.0, 3_400_050.0, x0 + side - 50.0, 3_400_000.0 + side - 50.0)],
+        shapes: vec![write::rect(
+            x0 + 50.0,
+            3_400_050.0,
+            x0 + side - 50.0,
+            3_400_000.0 + side - 50.0,
+        )],
         rows: vec![vec![Some(id.clone())]],
     };
-    out.push(write::shapefile_source(&format!("{id}-整治区域"), &boundary, Encoding::Gbk, Some(PRJ_CGCS2000_GK_117), None));
+    out.push(write::shapefile_source(
+        &format!("{id}-整治区域"),
+        &boundary,
+        Encoding::Gbk,
+        Some(PRJ_CGCS2000_GK_117),
+        None,
+    ));
     out
 }
 
@@ -233,7 +271,13 @@ fn run_project(p: usize, per_stage: usize, dict: &FieldDict) -> Summary {
             eprintln!("{} {} {}", f.severity.label(), f.origin, f.message);
         }
     }
-    let get = |c: &str| t.frame.column(c).ok().and_then(|c| c.f64().ok()?.get(0)).unwrap_or(f64::NAN);
+    let get = |c: &str| {
+        t.frame
+            .column(c)
+            .ok()
+            .and_then(|c| c.f64().ok()?.get(0))
+            .unwrap_or(f64::NAN)
+    };
     let map_vertices = t
         .spatial
         .projects
@@ -241,7 +285,13 @@ fn run_project(p: usize, per_stage: usize, dict: &FieldDict) -> Summary {
         .filter_map(|p| p.map.as_ref())
         .flat_map(|m| [&m.before, &m.after])
         .flatten()
-        .map(|s| [&s.blocks, &s.scattered, &s.other, &s.pbf].iter().flat_map(|v| v.iter()).map(Vec::len).sum::<usize>())
+        .map(|s| {
+            [&s.blocks, &s.scattered, &s.other, &s.pbf]
+                .iter()
+                .flat_map(|v| v.iter())
+                .map(Vec::len)
+                .sum::<usize>()
+        })
         .sum();
     Summary {
         np: get("layer_np_before") + get("layer_np_after"),
@@ -264,19 +314,31 @@ fn main() {
     let t0 = Instant::now();
     let bytes: usize = (0..projects)
         .into_par_iter()
-        .map(|p| project_layers(p, per_stage).iter().map(|s| s.data.len() + s.siblings.iter().map(|x| x.data.len()).sum::<usize>()).sum::<usize>())
+        .map(|p| {
+            project_layers(p, per_stage)
+                .iter()
+                .map(|s| s.data.len() + s.siblings.iter().map(|x| x.data.len()).sum::<usize>())
+                .sum::<usize>()
+        })
         .sum();
     let gen_s = t0.elapsed().as_secs_f64();
     println!("仅生成图层：{gen_s:.1} s（Shapefile 共 {:.0} MB）", bytes as f64 / 1e6);
     let t1 = Instant::now();
-    let sums: Vec<Summary> = (0..projects).into_par_iter().map(|p| run_project(p, per_stage, &dict)).collect();
+    let sums: Vec<Summary> = (0..projects)
+        .into_par_iter()
+        .map(|p| run_project(p, per_stage, &dict))
+        .collect();
     let total_s = t1.elapsed().as_secs_f64();
     let np: f64 = sums.iter().map(|s| s.np).sum();
     let blocks: f64 = sums.iter().map(|s| s.blocks).sum();
     let pbf: f64 = sums.iter().map(|s| s.pbf_out).sum();
     let verts: usize = sums.iter().map(|s| s.map_vertices).sum();
     let findings: usize = sums.iter().map(|s| s.findings).sum();
-    println!("生成 + 读取 + 计算：{total_s:.1} s；扣除生成后约 {:.1} s", total_s - gen_s);
-    println!("耕地图斑 {np:.0} 个，连片地块 {blocks:.0} 个，永久基本农田调出 {pbf:.1} 亩，地图顶点 {verts} 个，数据质量记录 {findings} 条");
+    println!(
+        "生成 + 读取 + 计算：{total_s:.1} s；扣除生成后约 {:.1} s",
+        total_s - gen_s
+    );
+    println!(
+        "耕地图斑 {np:.0} 个，连片地块 {blocks:.0} 个，永久基本农田调出 {pbf:.1} 亩，地图顶点 {verts} 个，数据质量记录 {findings} 条"
+    );
 }
-

@@ -9,6 +9,7 @@ pub mod cohort;
 pub mod context;
 pub mod fonts;
 pub mod html;
+pub mod map;
 pub mod self_assess;
 pub mod templates;
 pub mod values;

@@ -485,3 +485,86 @@ fn a_manifest_row_or_a_project_field_binds_a_layer() {
     close(value(&f, "layer_np_before"), 5.0, "bound by the manifest");
     close(value(&f, "layer_np_after"), 2.0, "bound by XMBH");
 }
+
+#[test]
+fn the_sample_layers_agree_with_the_sample_workbooks() {
+    let mut sources = common::fixture_sources();
+    let dir = common::repo().join("fixtures/sample-province/空间数据");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("layers")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "shp" || e == "gpkg" || e == "geojson")
+        })
+        .collect();
+    paths.sort();
+    sources.extend(paths.iter().map(|p| Source::from_path(p).expect("layer")));
+    let ds = ingest::ingest(&sources, &FieldDict::bundled());
+    let t = metrics::compute(&ds).expect("metrics");
+    let f = &t.frame;
+    let at = |id: &str, col: &str| -> Option<f64> {
+        let ids = f.column("project_id").ok()?.str().ok()?.clone();
+        let i = (0..f.height()).find(|&i| ids.get(i) == Some(id))?;
+        f.column(col).ok()?.f64().ok()?.get(i)
+    };
+    for id in ["QL-0103-02", "QL-0201-03", "QL-0401-03"] {
+        for s in ["before", "after"] {
+            for (table, layer) in [
+                ("patches_np", "layer_np"),
+                ("patches_ta", "layer_ta"),
+                ("patches_lpi", "layer_lpi"),
+            ] {
+                let (a, b) = (at(id, &format!("{table}_{s}")), at(id, &format!("{layer}_{s}")));
+                assert!(a.is_some() && b.is_some(), "{id} {layer}_{s}");
+                let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
+                assert!(
+                    (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+                    "{id} {layer}_{s}: table {a}, layer {b}"
+                );
+            }
+            let (d, c) = (
+                at(id, &format!("fields_100mu_{s}")),
+                at(id, &format!("blocks_contig_n_{s}")),
+            );
+            assert_eq!(d, c, "{id} contiguous blocks {s}");
+        }
+        assert_eq!(
+            at(id, "max_block_area_after").map(|x| (x * 100.0).round()),
+            at(id, "blocks_max_area_after").map(|x| (x * 100.0).round())
+        );
+        let (d, c) = (at(id, "pbf_adjusted"), at(id, "pbf_adjusted_layer"));
+        assert!(
+            c.is_some() && (d.unwrap_or_default() - c.unwrap_or_default()).abs() < 0.01,
+            "{id} PBF adjusted {d:?} vs {c:?}"
+        );
+    }
+    // No layer finding above a note, and no declared-vs-layer warning.
+    let layer_warnings: Vec<_> = ds
+        .log
+        .findings
+        .iter()
+        .filter(|f| {
+            f.severity != Severity::Info
+                && ds
+                    .layers
+                    .layers
+                    .iter()
+                    .any(|l| l.file.starts_with(&f.origin.file) && !f.origin.file.is_empty())
+        })
+        .collect();
+    assert!(layer_warnings.is_empty(), "{layer_warnings:?}");
+    assert!(
+        !t.findings.iter().any(|f| f.message.contains("超过 1%")),
+        "{:?}",
+        t.findings
+            .iter()
+            .filter(|f| f.message.contains("超过 1%"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(t.spatial.maps().len(), 3);
+    // The demo carries the same layers.
+    let demo = landeval::pipeline::demo_sources();
+    assert!(demo.iter().any(|s| s.name == "QL-0103-02-整治前.dbf"));
+    assert!(demo.iter().any(|s| s.name == "QL-0201-03-国土调查.gpkg"));
+}

@@ -164,7 +164,8 @@ fn read_one(
             log.warn(
                 file,
                 "",
-                "Shapefile 的组成文件旁没有同名的 .shp 主文件，未读取；请把 .shp、.shx、.dbf、.prj（及 .cpg）一起提供".into(),
+                "Shapefile 的组成文件旁没有同名的 .shp 主文件，未读取；请把 .shp、.shx、.dbf、.prj（及 .cpg）一起提供"
+                    .into(),
             );
         }
         return Vec::new();
