@@ -218,8 +218,11 @@ pub fn ingest_with(sources: &[Source], dict: &FieldDict, limits: &Limits) -> Dat
     let mut collected = Collected::default();
     let mut inputs = Vec::new();
     let mut layer_sources = Vec::new();
+    let given: std::collections::HashSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     for src in sources {
-        for s in std::iter::once(src).chain(&src.siblings) {
+        // A sibling also given on its own is listed once.
+        let siblings = src.siblings.iter().filter(|s| !given.contains(s.name.as_str()));
+        for s in std::iter::once(src).chain(siblings) {
             inputs.push(InputFile {
                 name: s.name.clone(),
                 sha256: hex(&Sha256::digest(&s.data)),

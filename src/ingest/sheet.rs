@@ -226,8 +226,12 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
     log.tallies.push(tally);
 }
 
-/// A required column the header lacks is an error (its rows cannot be used as they are).
+/// A required column a detail sheet (图斑明细, 资金台账 …) lacks is an error: its
+/// rows cannot be used as they are. (Per-project sheets keep their other columns.)
 fn check_required(ctx: &SheetCtx, header: &Header, columns: &[Option<Column>], log: &mut QualityLog) {
+    if ctx.dict.sheet(ctx.sheet_id).is_none_or(|s| s.per_project) {
+        return;
+    }
     for f in ctx.dict.sheet_fields(ctx.sheet_id).into_iter().filter(|f| f.required) {
         if !columns.iter().flatten().any(|c| c.field == f.id) {
             log.error(
