@@ -257,6 +257,8 @@ struct Summary {
     blocks: f64,
     pbf_out: f64,
     map_vertices: usize,
+    /// Size of the rendered before/after map (SVG text).
+    svg_bytes: usize,
     findings: usize,
 }
 
@@ -293,7 +295,14 @@ fn run_project(p: usize, per_stage: usize, dict: &FieldDict) -> Summary {
                 .sum::<usize>()
         })
         .sum();
+    let svg_bytes = t
+        .spatial
+        .maps()
+        .values()
+        .map(|m| landeval::report::map::render_svg(m, &Default::default()).len())
+        .sum();
     Summary {
+        svg_bytes,
         np: get("layer_np_before") + get("layer_np_after"),
         blocks: get("blocks_n_before") + get("blocks_n_after"),
         pbf_out: get("pbf_adjusted_layer"),
@@ -334,9 +343,15 @@ fn main() {
     let pbf: f64 = sums.iter().map(|s| s.pbf_out).sum();
     let verts: usize = sums.iter().map(|s| s.map_vertices).sum();
     let findings: usize = sums.iter().map(|s| s.findings).sum();
+    let svg: usize = sums.iter().map(|s| s.svg_bytes).sum();
     println!(
         "生成 + 读取 + 计算：{total_s:.1} s；扣除生成后约 {:.1} s",
         total_s - gen_s
+    );
+    println!(
+        "地图 SVG 共 {:.1} MB（每个项目平均 {:.0} KB）",
+        svg as f64 / 1e6,
+        svg as f64 / 1e3 / projects.max(1) as f64
     );
     println!(
         "耕地图斑 {np:.0} 个，连片地块 {blocks:.0} 个，永久基本农田调出 {pbf:.1} 亩，地图顶点 {verts} 个，数据质量记录 {findings} 条"

@@ -55,8 +55,12 @@ fn ds_of(name: &str, layers: Vec<Source>, farmland: &[Row]) -> Dataset {
 }
 
 fn value(frame: &DataFrame, col: &str) -> Option<f64> {
+    value_at(frame, P, col)
+}
+
+fn value_at(frame: &DataFrame, id: &str, col: &str) -> Option<f64> {
     let ids = frame.column("project_id").ok()?.str().ok()?.clone();
-    let i = (0..frame.height()).find(|&i| ids.get(i) == Some(P))?;
+    let i = (0..frame.height()).find(|&i| ids.get(i) == Some(id))?;
     frame.column(col).ok()?.f64().ok()?.get(i)
 }
 
@@ -503,11 +507,7 @@ fn the_sample_layers_agree_with_the_sample_workbooks() {
     let ds = ingest::ingest(&sources, &FieldDict::bundled());
     let t = metrics::compute(&ds).expect("metrics");
     let f = &t.frame;
-    let at = |id: &str, col: &str| -> Option<f64> {
-        let ids = f.column("project_id").ok()?.str().ok()?.clone();
-        let i = (0..f.height()).find(|&i| ids.get(i) == Some(id))?;
-        f.column(col).ok()?.f64().ok()?.get(i)
-    };
+    let at = |id: &str, col: &str| value_at(f, id, col);
     for id in ["QL-0103-02", "QL-0201-03", "QL-0401-03"] {
         for s in ["before", "after"] {
             for (table, layer) in [

@@ -81,11 +81,17 @@ pub fn dbf_bytes(columns: &[DbfColumn], rows: &[Vec<Option<String>>], enc: Encod
         d[17] = c.decimals;
     }
     out[header_len - 1] = 0x0D;
+    // encoding_rs encodes GBK by table search: encode each distinct text once.
+    let mut encoded: std::collections::HashMap<&str, Vec<u8>> = std::collections::HashMap::new();
     for row in rows {
         out.push(b' ');
         for (c, col) in columns.iter().enumerate() {
             let len = col.len as usize;
-            let mut cell = row.get(c).cloned().flatten().map_or_else(Vec::new, |v| encode(&v, enc));
+            let mut cell = match row.get(c).and_then(Option::as_deref) {
+                Some(v) if v.is_ascii() => v.as_bytes().to_vec(),
+                Some(v) => encoded.entry(v).or_insert_with(|| encode(v, enc)).clone(),
+                None => Vec::new(),
+            };
             cell.truncate(len);
             let pad = vec![b' '; len - cell.len()];
             if col.kind == b'N' {

@@ -11,8 +11,8 @@ use crate::ingest::layers::{Patch, Stage};
 use geo::{BoundingRect, LineString, MultiPolygon, Rect, Simplify};
 use std::collections::BTreeSet;
 
-/// Vertices kept per stage (≈ 150 KB of SVG path text).
-pub const VERTEX_BUDGET: usize = 25_000;
+/// Vertices kept per stage (≈ 90 KB of SVG path text).
+pub const VERTEX_BUDGET: usize = 15_000;
 
 /// A ring in metres from the map's south-west corner.
 pub type Ring = Vec<[f32; 2]>;
