@@ -117,16 +117,27 @@ pub(crate) fn read(src: &Source) -> Result<RawLayer, String> {
             RawFeature { values, shape, index }
         })
         .collect();
-    let crs = named_crs(&doc).unwrap_or_else(|| Crs {
-        label: "WGS 84 经纬度（GeoJSON 默认）".into(),
-        ..Crs::from_epsg(4326).unwrap_or_else(|| Crs::guess(bbox.0, bbox.1))
-    });
+    // RFC 7946 coordinates are longitude/latitude; projected ones without a `crs` member are guessed.
+    let lon_lat = bbox.0.0 >= -180.0 && bbox.1.0 <= 180.0 && bbox.0.1 >= -90.0 && bbox.1.1 <= 90.0;
+    let crs = match named_crs(&doc) {
+        Some(c) => c,
+        None if lon_lat => Crs {
+            label: "WGS 84 经纬度（GeoJSON 默认）".into(),
+            declared: true,
+            ..Crs::guess(bbox.0, bbox.1)
+        },
+        None => Crs::guess(bbox.0, bbox.1),
+    };
+    let mut notes = Vec::new();
+    if !crs.declared && !lon_lat {
+        notes.push("GeoJSON 未写明坐标系（crs），坐标不是经纬度，按投影坐标（米）读取；请核对".to_string());
+    }
     Ok(RawLayer {
         file: src.name.clone(),
         table: None,
         crs,
         fields,
         features,
-        notes: Vec::new(),
+        notes,
     })
 }
