@@ -290,19 +290,25 @@ fn run_project(p: usize, per_stage: usize, dict: &FieldDict) -> Summary {
         .flat_map(|m| [&m.before, &m.after])
         .flatten()
         .map(|s| {
-            [&s.blocks, &s.scattered, &s.other, &s.pbf]
+            [&s.blocks, &s.scattered, &s.other, &s.pbf, &s.pbf_cells]
                 .iter()
                 .flat_map(|v| v.iter())
                 .map(Vec::len)
                 .sum::<usize>()
         })
         .sum();
-    let svg_bytes = t
+    let svgs: Vec<String> = t
         .spatial
         .maps()
         .values()
-        .map(|m| landeval::report::map::render_svg(m, &Default::default()).len())
-        .sum();
+        .map(|m| landeval::report::map::render_svg(m, &Default::default()))
+        .collect();
+    let svg_bytes = svgs.iter().map(String::len).sum();
+    if p == 0
+        && let (Some(dir), Some(svg)) = (std::env::var_os("BENCH_MAP_DIR"), svgs.first())
+    {
+        write_map_pdf(std::path::Path::new(&dir), svg);
+    }
     Summary {
         svg_bytes,
         np: get("layer_np_before") + get("layer_np_after"),
@@ -382,5 +388,21 @@ fn run_whole(projects: usize, per_stage: usize, dict: &FieldDict) {
     println!(
         "整体读取：生成 {gen_s:.1} s，读取 {read_s:.1} s，计算 {metrics_s:.1} s；{} 个项目有图层指标",
         t.spatial.projects.len()
+    );
+}
+
+/// Project 0's map as SVG and as a one-page PDF, to see what one map weighs in a report.
+fn write_map_pdf(dir: &std::path::Path, svg: &str) {
+    let fonts = landeval::report::fonts::FontSet::load(None).expect("fonts");
+    let markup = "#set page(paper: \"a4\", margin: 20mm)\n#image(\"/map.svg\", width: 100%)\n".to_string();
+    let files = vec![("/map.svg".to_string(), svg.as_bytes().to_vec())];
+    let (pdf, _) = landeval::report::compile_pdf(markup, files, &fonts, [2025, 1, 1]).expect("pdf");
+    std::fs::create_dir_all(dir).expect("dir");
+    std::fs::write(dir.join("B0000-map.svg"), svg).expect("svg");
+    std::fs::write(dir.join("B0000-map.pdf"), &pdf).expect("pdf");
+    println!(
+        "项目 B0000 地图：SVG {} KB，单页 PDF {} KB",
+        svg.len() / 1000,
+        pdf.len() / 1000
     );
 }

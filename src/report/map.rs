@@ -218,6 +218,14 @@ fn panel(
                 );
             }
         }
+        let d = path(&s.pbf_cells, f);
+        if !d.is_empty() {
+            let _ = write!(
+                out,
+                r#"<path d="{d}" fill="{}" fill-opacity="0.2" stroke="none"/>"#,
+                style.pbf
+            );
+        }
         let d = path(&s.pbf, f);
         if !d.is_empty() {
             let _ = write!(

@@ -35,6 +35,8 @@ pub struct StageMap {
     pub other: Vec<Ring>,
     /// 永久基本农田 outline.
     pub pbf: Vec<Ring>,
+    /// 永久基本农田 too small to outline at this scale, as grid cells (drawn as a light fill).
+    pub pbf_cells: Vec<Ring>,
     /// Farmland patches and the contiguous blocks at the threshold, for the caption.
     pub patches: usize,
     pub contig_blocks: usize,
@@ -92,6 +94,17 @@ fn to_ring(r: &LineString<f64>, origin: (f64, f64)) -> Ring {
 
 /// Rings of shapes at tolerance `eps`; shapes smaller than `eps` become grid cells of size `eps`.
 fn rings_of<'a>(shapes: impl Iterator<Item = &'a MultiPolygon<f64>>, origin: (f64, f64), eps: f64) -> Vec<Ring> {
+    let (mut rings, cells) = rings_and_cells(shapes, origin, eps);
+    rings.extend(cells);
+    rings
+}
+
+/// Simplified rings, and the grid cells of the shapes smaller than `eps`.
+fn rings_and_cells<'a>(
+    shapes: impl Iterator<Item = &'a MultiPolygon<f64>>,
+    origin: (f64, f64),
+    eps: f64,
+) -> (Vec<Ring>, Vec<Ring>) {
     let mut out = Vec::new();
     let mut cells: BTreeSet<(i64, i64)> = BTreeSet::new();
     for s in shapes {
@@ -112,8 +125,7 @@ fn rings_of<'a>(shapes: impl Iterator<Item = &'a MultiPolygon<f64>>, origin: (f6
             }
         }
     }
-    out.extend(cell_runs(&cells, eps));
-    out
+    (out, cell_runs(&cells, eps))
 }
 
 /// Grid cells merged into one rectangle per horizontal run.
@@ -148,7 +160,7 @@ fn cell_runs(cells: &BTreeSet<(i64, i64)>, eps: f64) -> Vec<Ring> {
 }
 
 fn vertices(m: &StageMap) -> usize {
-    [&m.blocks, &m.scattered, &m.other, &m.pbf]
+    [&m.blocks, &m.scattered, &m.other, &m.pbf, &m.pbf_cells]
         .iter()
         .flat_map(|v| v.iter())
         .map(Vec::len)
@@ -170,11 +182,13 @@ pub fn stage_map(s: &StageShapes, origin: (f64, f64), extent_m: f64) -> StageMap
                 eps,
             )
         };
+        let (pbf, pbf_cells) = rings_and_cells(s.pbf.iter().map(|p| &p.shape), origin, eps);
         let m = StageMap {
             blocks: of(Class::Block),
             scattered: of(Class::Scattered),
             other: of(Class::Other),
-            pbf: rings_of(s.pbf.iter().map(|p| &p.shape), origin, eps),
+            pbf,
+            pbf_cells,
             patches: s.patches.len(),
             contig_blocks: s.contig_blocks,
             farmland_mu: s.patches.iter().map(|p| p.area_mu).sum(),
