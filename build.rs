@@ -1,4 +1,5 @@
-//! Bundles the sample-province fixtures into the binary for `landeval demo`.
+//! Bundles the sample-province fixtures into the binary for `landeval demo`:
+//! the county workbooks and the survey layers of `空间数据/` (every file but its README).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -10,6 +11,14 @@ fn main() {
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "xlsx"));
+    let layers = dir.join("空间数据");
+    println!("cargo:rerun-if-changed={}", layers.display());
+    if let Ok(rd) = std::fs::read_dir(&layers) {
+        files.extend(
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md")),
+        );
+    }
     files.sort();
     let mut code = String::from("[\n");
     for f in &files {

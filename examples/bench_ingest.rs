@@ -174,16 +174,19 @@ fn main() -> Result<()> {
     let xlsx = vec![Source {
         name: "big.xlsx".into(),
         data: big_xlsx()?,
+        siblings: Vec::new(),
     }];
     report("50,000 行 × 20 列 xlsx", &xlsx, &dict);
     let csv = vec![
         Source {
             name: "big-项目台账.csv".into(),
             data: ledger_csv(),
+            siblings: Vec::new(),
         },
         Source {
             name: "big-图斑明细.csv".into(),
             data: big_csv(),
+            siblings: Vec::new(),
         },
     ];
     report("50,000 行 × 20 列 csv", &csv, &dict);

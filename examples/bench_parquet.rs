@@ -50,6 +50,7 @@ fn ledger() -> Source {
     Source {
         name: "基准县-项目台账.csv".into(),
         data: text.into_bytes(),
+        siblings: Vec::new(),
     }
 }
 

@@ -15,10 +15,7 @@ use std::path::Path;
 pub fn demo_sources() -> Vec<Source> {
     include!(concat!(env!("OUT_DIR"), "/demo_fixtures.rs"))
         .iter()
-        .map(|(name, data): &(&str, &[u8])| Source {
-            name: (*name).to_string(),
-            data: data.to_vec(),
-        })
+        .map(|(name, data): &(&str, &[u8])| Source::new(*name, data.to_vec()))
         .collect()
 }
 

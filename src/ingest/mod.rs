@@ -9,6 +9,7 @@
 pub mod cell;
 pub mod csv;
 pub mod header;
+pub mod layers;
 pub mod limits;
 pub mod log;
 pub mod parquet;
@@ -26,20 +27,40 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// An input file's bytes and the name shown in messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Source {
     pub name: String,
     pub data: Vec<u8>,
+    /// The files read with it: a Shapefile's `.shx`, `.dbf`, `.prj` and `.cpg`.
+    pub siblings: Vec<Source>,
 }
 
 impl Source {
-    /// Read a file from disk (inputs are only read, never written).
+    /// A source with no siblings.
+    pub fn new(name: impl Into<String>, data: Vec<u8>) -> Self {
+        Self {
+            name: name.into(),
+            data,
+            siblings: Vec::new(),
+        }
+    }
+
+    /// Read a file from disk (inputs are only read, never written). A `.shp`
+    /// brings the parts beside it; a FileGDB folder is kept by name only, so
+    /// that ingest can say how to export it.
     pub fn from_path(path: &Path) -> Result<Self> {
-        let data = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
         let name = path
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(Self { name, data })
+        if path.is_dir() && name.to_lowercase().ends_with(".gdb") {
+            return Ok(Self::new(name, Vec::new()));
+        }
+        let data = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+        let mut src = Self::new(name, data);
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+            src.siblings = layers::shapefile::siblings_on_disk(path);
+        }
+        Ok(src)
     }
 }
 
@@ -173,6 +194,8 @@ pub struct Dataset {
     pub inputs: Vec<InputFile>,
     /// Every text cell read, with its origin (for the font-coverage check).
     pub texts: Vec<(Origin, String)>,
+    /// Survey polygon layers (地类图斑, 永久基本农田, 生态保护红线, 整治区域), bound to projects.
+    pub layers: layers::SpatialData,
 }
 
 /// A data row of a sheet: field → (value, origin).
@@ -204,19 +227,38 @@ pub fn ingest_with(sources: &[Source], dict: &FieldDict, limits: &Limits) -> Dat
     let mut log = QualityLog::default();
     let mut collected = Collected::default();
     let mut inputs = Vec::new();
+    let mut layer_sources = Vec::new();
+    let given: std::collections::HashSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     for src in sources {
-        inputs.push(InputFile {
-            name: src.name.clone(),
-            sha256: hex(&Sha256::digest(&src.data)),
-            bytes: src.data.len(),
-        });
-        if parquet::is_parquet(&src.name) {
+        // A sibling also given on its own is listed once.
+        let siblings = src.siblings.iter().filter(|s| !given.contains(s.name.as_str()));
+        for s in std::iter::once(src).chain(siblings) {
+            inputs.push(InputFile {
+                name: s.name.clone(),
+                sha256: hex(&Sha256::digest(&s.data)),
+                bytes: s.data.len(),
+            });
+        }
+        if layers::is_layer_file(&src.name) {
+            layer_sources.push(src);
+        } else if parquet::is_parquet(&src.name) {
             parquet::read_patches(src, dict, limits, &mut collected, &mut log);
         } else {
             read_workbook(src, dict, limits, &mut collected, &mut log);
         }
     }
-    assemble(collected, dict, log, inputs)
+    let manifest = layers::manifest_of(collected.rows.get("layer_manifest"));
+    let mut ds = assemble(collected, dict, log, inputs);
+    if !layer_sources.is_empty() {
+        let known = ds
+            .projects
+            .column(PROJECT_ID)
+            .ok()
+            .and_then(|c| c.str().ok().map(|c| c.iter().flatten().map(str::to_string).collect()))
+            .unwrap_or_default();
+        ds.layers = layers::read_all(&layer_sources, &manifest, &known, &mut ds.log);
+    }
+    ds
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -401,6 +443,7 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
         log,
         inputs,
         texts: collected.texts,
+        layers: layers::SpatialData::default(),
     }
 }
 

@@ -144,6 +144,7 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
     };
     let captions = caption_lines(ctx, rows, header.row);
     let columns = resolve_columns(ctx, &header, &captions, log);
+    check_required(ctx, &header, &columns, log);
     let key_col = columns
         .iter()
         .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
@@ -223,6 +224,31 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
         });
     }
     log.tallies.push(tally);
+}
+
+/// A required column a detail sheet (图斑明细, 资金台账 …) lacks is an error: its
+/// rows cannot be used as they are. (Per-project sheets keep their other columns.)
+fn check_required(ctx: &SheetCtx, header: &Header, columns: &[Option<Column>], log: &mut QualityLog) {
+    if ctx.dict.sheet(ctx.sheet_id).is_none_or(|s| s.per_project) {
+        return;
+    }
+    for f in ctx.dict.sheet_fields(ctx.sheet_id).into_iter().filter(|f| f.required) {
+        if !columns.iter().flatten().any(|c| c.field == f.id) {
+            log.error(
+                Origin::new(ctx.file, ctx.sheet_name, log::a1(header.row as u32, 0)),
+                "",
+                format!(
+                    "缺少必填列“{}”（表头第 {} 行）：该表的数据无法按规定计算；请按填报模板补充该列（可用列名：{}）",
+                    f.header(),
+                    header.row + 1,
+                    std::iter::once(f.name.as_str())
+                        .chain(f.aliases.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            );
+        }
+    }
 }
 
 /// Caption lines above the header naming units, with their cells.

@@ -10,6 +10,7 @@ pub mod gep;
 pub mod patches;
 pub mod quotas;
 pub mod redlines;
+pub mod spatial;
 
 use crate::ingest::{Dataset, Finding, Origin, Severity};
 use crate::model::Prices;
@@ -21,6 +22,8 @@ use polars::prelude::{Column, DataFrame, IntoLazy, NamedFrom, Series, col};
 pub struct ProjectTable {
     pub frame: DataFrame,
     pub findings: Vec<Finding>,
+    /// Spatial evidence per project with survey layers, with each project's map drawing.
+    pub spatial: spatial::SpatialOutput,
 }
 
 /// Compute all derived fields with no price table and the bundled ESV standard value.
@@ -39,11 +42,16 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
     let esv_table = gep::EsvTable::bundled();
     let d = prices.esv_standard_value.unwrap_or(esv_table.standard_value);
     let esv = gep::per_project(ds, &esv_table, d, &mut findings).context("估算生态系统服务价值失败")?;
+    let spatial = spatial::compute(ds, &spatial::SpatialOptions::default()).context("计算图层空间指标失败")?;
     let frame = frame
         .lazy()
         .left_join(funds.lazy(), col("project_id"), col("project_id"))
         .left_join(patches.lazy(), col("project_id"), col("project_id"))
         .left_join(esv.lazy(), col("project_id"), col("project_id"))
+        .left_join(spatial.frame.clone().lazy(), col("project_id"), col("project_id"))
+        .with_columns(spatial::compare::sources())
+        .with_columns(spatial::compare::filled())
+        .with_columns(spatial::compare::used())
         .with_columns(funds::rates())
         .with_columns(redlines::fields())
         .with_columns(redlines::over_limits())
@@ -58,7 +66,12 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
     patches::check_counts(&frame, ds, &mut findings)?;
     patches::check_terrain(&frame, ds, &mut findings)?;
     patches::check_rows(&ds.patches, &stages, ds, &mut findings)?;
-    Ok(ProjectTable { frame, findings })
+    spatial::compare::check(&frame, ds, &mut findings)?;
+    Ok(ProjectTable {
+        frame,
+        findings,
+        spatial,
+    })
 }
 
 /// Items of a 、-separated list.

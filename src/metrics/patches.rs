@@ -275,10 +275,15 @@ pub fn check_counts(frame: &DataFrame, ds: &Dataset, out: &mut Vec<Finding>) -> 
     ] {
         let s = frame.column(summary)?.f64()?;
         let d = frame.column(&field("np", suffix))?.f64()?;
+        // A count filled in from the patch data is not a declared one.
+        let source = frame.column(&format!("{summary}_source"))?.str()?;
         for i in 0..frame.height() {
             let (Some(id), Some(s), Some(d)) = (ids.get(i), s.get(i), d.get(i)) else {
                 continue;
             };
+            if source.get(i) != Some(super::spatial::compare::SOURCE_DECLARED) {
+                continue;
+            }
             if (s - d).abs() > 0.01 * s.abs().max(1.0) {
                 out.push(project_finding(
                     ds,

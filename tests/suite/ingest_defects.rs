@@ -550,6 +550,7 @@ fn every_defect_gives_its_message_at_its_cell() {
                 Source {
                     name: (*name).to_string(),
                     data: data.clone(),
+                    siblings: Vec::new(),
                 }
             })
             .collect();
@@ -591,6 +592,7 @@ fn consistent_total_rows_and_valid_forms_raise_nothing() {
         &[Source {
             name: "t.xlsx".into(),
             data: file,
+            siblings: Vec::new(),
         }],
         &FieldDict::bundled(),
         &Limits::default(),
@@ -641,6 +643,7 @@ fn random_bytes_never_panic() {
             &[Source {
                 name: name.clone(),
                 data,
+                siblings: Vec::new(),
             }],
             &dict,
             &Limits::default(),

@@ -90,6 +90,7 @@ fn read(name: &str, data: Vec<u8>) -> Dataset {
     let src = Source {
         name: name.into(),
         data,
+        siblings: Vec::new(),
     };
     ingest_with(&[src], &FieldDict::bundled(), &Limits::default())
 }

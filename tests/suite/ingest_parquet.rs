@@ -26,10 +26,7 @@ fn source(name: &str, data: Vec<u8>) -> Source {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ingest-parquet");
     std::fs::create_dir_all(&dir).expect("scratch dir");
     std::fs::write(dir.join(name), &data).expect("scratch file");
-    Source {
-        name: name.into(),
-        data,
-    }
+    Source::new(name, data)
 }
 
 /// A one-project ledger (项目编号 T-01, 平原, 1000 亩) as csv.

@@ -16,6 +16,7 @@ fn read_with(name: &str, data: Vec<u8>, limits: &Limits) -> Dataset {
     let src = Source {
         name: name.into(),
         data,
+        siblings: Vec::new(),
     };
     ingest_with(&[src], &FieldDict::bundled(), limits)
 }
@@ -120,6 +121,7 @@ fn a_county_as_xlsb_scores_exactly_like_the_xlsx() {
             sources.push(Source {
                 name: format!("{COUNTY}.xlsb"),
                 data,
+                siblings: Vec::new(),
             });
         } else {
             sources.push(src.clone());

@@ -21,4 +21,5 @@ mod scoring_methods;
 mod scoring_models;
 mod scoring_properties;
 mod scoring_selection;
+mod spatial;
 mod template;

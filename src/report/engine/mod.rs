@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod fonts;
 pub mod html;
+pub mod map;
 pub mod templates;
 mod world;
 
