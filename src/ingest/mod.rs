@@ -8,12 +8,17 @@
 
 pub mod cell;
 pub mod csv;
+pub mod grid;
+pub mod guard;
 pub mod header;
 pub mod limits;
 pub mod log;
+mod ods;
 pub mod parquet;
 pub mod sheet;
 pub mod source;
+mod xls;
+mod xlsx;
 
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID};
 use anyhow::{Context, Result};
@@ -256,7 +261,7 @@ fn read_workbook(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut Coll
             sheet_id,
             dict,
         };
-        sheet::read_sheet(&ctx, &sg.grid.rows, out, log);
+        sheet::read_sheet(&ctx, &sg.grid, out, log);
     }
     if is_workbook && !sheets.is_empty() {
         for s in dict.sheets.iter().filter(|s| s.required && !seen.contains(&s.id)) {
@@ -270,7 +275,7 @@ fn read_workbook(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut Coll
 }
 
 /// The dictionary sheet whose header best matches a csv file's rows.
-fn guess_sheet<'a>(dict: &'a FieldDict, rows: &[Vec<calamine::Data>]) -> Option<&'a str> {
+fn guess_sheet<'a>(dict: &'a FieldDict, rows: &[grid::Row]) -> Option<&'a str> {
     dict.sheets
         .iter()
         .filter_map(|s| sheet::find_header(rows, dict, &s.id).map(|h| (h.score(), s.id.as_str())))

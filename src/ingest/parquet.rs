@@ -90,7 +90,7 @@ pub fn read_patches(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut C
         dict,
     };
     let mut rows = RowLog::default();
-    let read = super::source::catch_quietly(|| read_table(&ctx, &src.data, limits, &mut rows, log));
+    let read = super::guard::catch_quietly(|| read_table(&ctx, &src.data, limits, &mut rows, log));
     rows.finish(&ctx, log);
     match read {
         Ok(Ok(read)) => {

@@ -3,6 +3,7 @@
 //! skipping and reporting subtotal, note and sign-off rows.
 
 use super::cell::{self, Read, Value};
+use super::grid::{Grid, Row};
 use super::header::{self, HeaderMatch};
 use super::log::{self, Origin, QualityLog, SheetTally};
 use super::{Collected, RawRow};
@@ -54,11 +55,11 @@ fn text_of(d: Option<&Data>) -> String {
 
 /// Header candidates starting at row `i`: one row, or two rows with the
 /// upper labels carried across horizontally merged (empty) cells.
-fn header_at(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str, i: usize, two: bool) -> Header {
+fn header_at(rows: &[Row], dict: &FieldDict, sheet: &str, i: usize, two: bool) -> Header {
     let top = &rows[i];
-    let empty = Vec::new();
+    let empty = Row::default();
     let below = if two { rows.get(i + 1).unwrap_or(&empty) } else { &empty };
-    let width = top.len().max(below.len());
+    let width = top.width().max(below.width());
     let mut columns = Vec::with_capacity(width);
     let mut labels = Vec::with_capacity(width);
     let mut parent = String::new();
@@ -96,7 +97,7 @@ fn header_at(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str, i: usize, two: b
 
 /// The header: among the first rows, the one (or pair) matching most
 /// fields, which must include 项目编号. One row wins ties.
-pub fn find_header(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str) -> Option<Header> {
+pub fn find_header(rows: &[Row], dict: &FieldDict, sheet: &str) -> Option<Header> {
     let mut best: Option<Header> = None;
     for i in 0..rows.len().min(HEADER_SCAN_ROWS) {
         for two in [false, true] {
@@ -131,7 +132,8 @@ impl SheetCtx<'_> {
 }
 
 /// Read one sheet's rows into `out`.
-pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: &mut QualityLog) {
+pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut QualityLog) {
+    let rows = grid.rows.as_slice();
     let Some(header) = find_header(rows, ctx.dict, ctx.sheet_id) else {
         if rows.iter().any(|r| !r.is_empty()) {
             log.error(
@@ -155,13 +157,14 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
     let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
     let first_data = header.row + header.height;
     for (i, row) in rows.iter().enumerate().skip(first_data) {
-        if row.iter().all(is_blank) {
+        if row.iter().all(|(_, d)| is_blank(d)) {
             continue;
         }
         tally.rows_read += 1;
         if let Some((skip, c)) = skip_reason(row) {
             tally.rows_skipped += 1;
-            log.info(ctx.at(i, c), &cell::raw_text(&row[c]), skip.message());
+            let raw = row.get(c).map(cell::raw_text).unwrap_or_default();
+            log.info(ctx.at(i, c), &raw, skip.message());
             if skip == Skip::Total {
                 check_total(ctx, row, i, &columns, &sums, log);
             }
@@ -194,7 +197,8 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
             if let Data::String(s) = d {
                 out.texts.push((origin.clone(), s.clone()));
             }
-            if let Some(v) = read_field(field, m, d, &origin, log) {
+            let percent = grid.is_percent(i, c);
+            if let Some(v) = read_field(field, m, d, percent, &origin, log) {
                 if let Value::Number(x) = v {
                     *sums.entry(c).or_default() += x;
                     if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
@@ -226,10 +230,10 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
 }
 
 /// Caption lines above the header naming units, with their cells.
-fn caption_lines(ctx: &SheetCtx, rows: &[Vec<Data>], header_row: usize) -> Vec<(String, Origin)> {
+fn caption_lines(ctx: &SheetCtx, rows: &[Row], header_row: usize) -> Vec<(String, Origin)> {
     let mut out = Vec::new();
     for (r, row) in rows.iter().enumerate().take(header_row) {
-        for (c, d) in row.iter().enumerate() {
+        for (c, d) in row.iter() {
             if let Data::String(s) = d {
                 for u in header::caption_units(s) {
                     out.push((u, ctx.at(r, c)));
@@ -363,15 +367,15 @@ fn is_blank(d: &Data) -> bool {
     }
 }
 
-fn first_col(row: &[Data]) -> usize {
-    row.iter().position(|d| !is_blank(d)).unwrap_or(0)
+fn first_col(row: &Row) -> usize {
+    row.iter().find(|(_, d)| !is_blank(d)).map_or(0, |(c, _)| c)
 }
 
 /// Subtotal, note and sign-off rows are skipped with their reason: a short
 /// text cell anywhere in the row saying 合计/总计/小计 (columns may be in any
 /// order), or a first text starting like a note or signature.
-fn skip_reason(row: &[Data]) -> Option<(Skip, usize)> {
-    for (c, d) in row.iter().enumerate() {
+fn skip_reason(row: &Row) -> Option<(Skip, usize)> {
+    for (c, d) in row.iter() {
         let Data::String(s) = d else { continue };
         if !s.contains('计') {
             continue;
@@ -421,7 +425,7 @@ const TOTAL_TOLERANCE: f64 = 0.005;
 /// Compare a 合计 row's numbers with the sums of the rows read so far.
 fn check_total(
     ctx: &SheetCtx,
-    row: &[Data],
+    row: &Row,
     i: usize,
     columns: &[Option<Column>],
     sums: &BTreeMap<usize, f64>,
@@ -473,11 +477,19 @@ pub fn convert(x: f64, factor: f64) -> f64 {
 }
 
 /// Read one cell as its field's type, converting units; logs problems.
-fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut QualityLog) -> Option<Value> {
+fn read_field(
+    f: &FieldDef,
+    col: &Column,
+    d: &Data,
+    percent_format: bool,
+    origin: &Origin,
+    log: &mut QualityLog,
+) -> Option<Value> {
     let read = match f.kind {
         FieldType::Number => {
             let (r, pct) = cell::read_number(d);
             match r {
+                Read::Value(Value::Number(x)) if percent_format => Read::Value(Value::Number(x)),
                 Read::Value(Value::Number(x)) => Read::Value(Value::Number(to_canonical(f, col, x, pct))),
                 other => other,
             }
@@ -511,6 +523,7 @@ fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut Q
 }
 
 /// Convert to the field's canonical unit; percent fields become fractions.
+/// (A cell formatted as a percentage already holds the fraction: 98% is 0.98.)
 fn to_canonical(f: &FieldDef, col: &Column, x: f64, had_pct_sign: bool) -> f64 {
     if f.is_percent() {
         // A ‰ column converts to %, then every percent field is stored as a fraction.

@@ -374,7 +374,7 @@ fn cases() -> Vec<Case> {
             "t.xlsx",
             "无法打开文件（支持 xlsx、xls、xlsb、ods、csv）",
         ),
-        case("空文件", Vec::new(), Err, "t.xlsx", "无法打开文件"),
+        case("空文件", Vec::new(), Err, "t.xlsx", "文件为空（0 字节）"),
         case(
             "损坏的压缩包",
             b"PK\x03\x04\x14\x00garbage-without-central-directory".to_vec(),
