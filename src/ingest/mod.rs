@@ -11,17 +11,19 @@ pub mod csv;
 pub mod grid;
 pub mod guard;
 pub mod header;
+pub mod ids;
 pub mod limits;
 pub mod log;
 mod ods;
 pub mod parquet;
+pub mod plausible;
 pub mod sheet;
 pub mod source;
 mod xls;
 mod xlsx;
 
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use cell::Value;
 pub use limits::Limits;
 pub use log::{Finding, Origin, QualityLog, Severity, SheetTally};
@@ -38,14 +40,35 @@ pub struct Source {
 }
 
 impl Source {
-    /// Read a file from disk (inputs are only read, never written).
+    /// Read a file from disk (inputs are only read, never written). The
+    /// error says in Chinese what went wrong and what to do.
     pub fn from_path(path: &Path) -> Result<Self> {
-        let data = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+        let data = std::fs::read(path).map_err(|e| anyhow::anyhow!(read_error(path, &e)))?;
         let name = path
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(Self { name, data })
+        Ok(Self {
+            name: grid::visible(&name),
+            data,
+        })
     }
+}
+
+/// Why a file could not be read, in Chinese with the path and what to do
+/// (the system's text follows in brackets).
+pub fn read_error(path: &Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let p = grid::visible(&path.display().to_string());
+    let what = match e.kind() {
+        K::NotFound => format!("找不到文件“{p}”：请检查路径和文件名是否正确（文件名中的空格需用引号括起）"),
+        K::PermissionDenied => format!("没有读取文件“{p}”的权限：请检查文件权限，或先复制到自己的文件夹再读取"),
+        K::IsADirectory => format!("“{p}”是文件夹而不是文件：请指定其中的工作簿文件"),
+        K::InvalidFilename => format!("文件名“{p}”无效：请检查路径"),
+        K::OutOfMemory => format!("读取文件“{p}”时内存不足：请拆分文件后重试"),
+        _ if path.is_dir() => format!("“{p}”是文件夹而不是文件：请指定其中的工作簿文件"),
+        _ => format!("无法读取文件“{p}”：请确认文件未被其他程序占用且磁盘可读"),
+    };
+    format!("{what}（{e}）")
 }
 
 /// Identity of an input, for the reproducibility stamp.
@@ -168,6 +191,8 @@ pub struct Dataset {
     pub inputs: Vec<InputFile>,
     /// Every text cell read, with its origin (for the font-coverage check).
     pub texts: Vec<(Origin, String)>,
+    /// Columns not imported because their unit cannot be converted.
+    pub unknown_units: Vec<UnknownUnit>,
 }
 
 /// A data row of a sheet: field → (value, origin).
@@ -180,6 +205,18 @@ pub struct RawRow {
     pub conversions: BTreeMap<String, String>,
 }
 
+/// A column whose header names a unit that cannot be converted to its
+/// field's unit (`整治前耕地面积（垧）`): the column was not imported. Kept as
+/// data so that a model that reads the field can make it an error.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnknownUnit {
+    pub field: String,
+    /// The unit as written.
+    pub unit: String,
+    /// The header cell.
+    pub origin: Origin,
+}
+
 /// Rows of all files, by sheet id, in input order.
 #[derive(Default)]
 pub struct Collected {
@@ -187,6 +224,8 @@ pub struct Collected {
     pub texts: Vec<(Origin, String)>,
     /// 图斑明细 read from parquet files, in input order.
     pub tables: Vec<parquet::PatchTable>,
+    /// Columns not imported for their unit.
+    pub unknown_units: Vec<UnknownUnit>,
 }
 
 /// Read all sources into a dataset, with the default limits.
@@ -325,7 +364,11 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
                 log.error(
                     row.key_origin.clone(),
                     &row.project,
-                    format!("项目编号“{}”未在任何“项目台账”中登记，该行未导入", row.project),
+                    format!(
+                        "项目编号“{}”未在任何“项目台账”中登记，该行未导入{}",
+                        row.project,
+                        ids::odd_hint(&row.project)
+                    ),
                 );
                 continue;
             };
@@ -396,6 +439,7 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
         log,
         inputs,
         texts: collected.texts,
+        unknown_units: collected.unknown_units,
     }
 }
 

@@ -5,8 +5,10 @@
 use super::cell::{self, Read, Value};
 use super::grid::{Grid, Row};
 use super::header::{self, HeaderMatch};
+use super::ids;
 use super::log::{self, Origin, QualityLog, SheetTally};
-use super::{Collected, RawRow};
+use super::plausible::{self, Verdict};
+use super::{Collected, RawRow, UnknownUnit};
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, unit_factor};
 use calamine::Data;
 use std::collections::BTreeMap;
@@ -72,15 +74,12 @@ fn header_at(rows: &[Row], dict: &FieldDict, sheet: &str, i: usize, two: bool) -
             parent.clear();
         }
         if !two {
-            columns.push(header::match_header(dict, sheet, &t));
+            columns.push(recognise(dict, sheet, std::slice::from_ref(&t)));
             labels.push(t);
             continue;
         }
         let p = if t.trim().is_empty() { parent.clone() } else { t.clone() };
-        let m = header::two_row_labels(&p, &b)
-            .iter()
-            .find_map(|l| header::match_header(dict, sheet, l));
-        columns.push(m);
+        columns.push(recognise(dict, sheet, &header::two_row_labels(&p, &b)));
         labels.push(match (p.trim().is_empty(), b.trim().is_empty()) {
             (false, false) => format!("{p}/{b}"),
             (true, _) => b,
@@ -93,6 +92,19 @@ fn header_at(rows: &[Row], dict: &FieldDict, sheet: &str, i: usize, two: bool) -
         columns,
         labels,
     }
+}
+
+/// The field a column's candidate labels name; a number field written with
+/// a unit the dictionary does not know keeps that unit (it is refused later).
+fn recognise(dict: &FieldDict, sheet: &str, labels: &[String]) -> Option<HeaderMatch> {
+    labels
+        .iter()
+        .find_map(|l| header::match_header(dict, sheet, l))
+        .or_else(|| {
+            labels.iter().find_map(|l| {
+                header::match_unknown_unit(dict, sheet, l).map(|(m, unit)| HeaderMatch { unit: Some(unit), ..m })
+            })
+        })
 }
 
 /// The header: among the first rows, the one (or pair) matching most
@@ -144,8 +156,8 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
         }
         return;
     };
-    let captions = caption_lines(ctx, rows, header.row);
-    let columns = resolve_columns(ctx, &header, &captions, log);
+    let captions = caption_lines(ctx, rows, header.row, log);
+    let columns = resolve_columns(ctx, &header, &captions, &mut out.unknown_units, log);
     let key_col = columns
         .iter()
         .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
@@ -155,6 +167,7 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
         ..Default::default()
     };
     let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut watch = PercentWatch::default();
     let first_data = header.row + header.height;
     for (i, row) in rows.iter().enumerate().skip(first_data) {
         if row.iter().all(|(_, d)| is_blank(d)) {
@@ -171,17 +184,9 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
             continue;
         }
         let key_c = key_col.unwrap_or(0);
-        let project = match row.get(key_c).map(cell::read_text) {
-            Some(Read::Value(Value::Text(t))) => t,
-            _ => {
-                tally.rows_skipped += 1;
-                log.error(
-                    ctx.at(i, key_c),
-                    "",
-                    "该行有数据但缺少项目编号，整行未导入；请补填项目编号".into(),
-                );
-                continue;
-            }
+        let Some(project) = project_id(ctx, row.get(key_c), i, key_c, log) else {
+            tally.rows_skipped += 1;
+            continue;
         };
         let mut values = BTreeMap::new();
         let mut conversions = BTreeMap::new();
@@ -198,7 +203,8 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
                 out.texts.push((origin.clone(), s.clone()));
             }
             let percent = grid.is_percent(i, c);
-            if let Some(v) = read_field(field, m, d, percent, &origin, log) {
+            watch.note(c, field, m, d, percent, &origin);
+            if let Some(v) = read_field(ctx.dict, field, m, d, percent, &origin, log) {
                 if let Value::Number(x) = v {
                     *sums.entry(c).or_default() += x;
                     if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
@@ -226,17 +232,105 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
             conversions,
         });
     }
+    watch.finish(log);
     log.tallies.push(tally);
 }
 
+/// The project id of a row, with full-width and look-alike characters made
+/// plain (reported); `None` (logged) when the row has none.
+fn project_id(ctx: &SheetCtx, d: Option<&Data>, i: usize, c: usize, log: &mut QualityLog) -> Option<String> {
+    let Some(Read::Value(Value::Text(t))) = d.map(cell::read_text) else {
+        log.error(
+            ctx.at(i, c),
+            "",
+            "该行有数据但缺少项目编号，整行未导入；请补填项目编号".into(),
+        );
+        return None;
+    };
+    let (id, changed) = ids::normalize(&t);
+    if !changed.is_empty() {
+        log.warn(
+            ctx.at(i, c),
+            &t,
+            format!(
+                "项目编号“{t}”含有全角或形近字符 {}，已按“{id}”读取；请在原表中改为半角字符",
+                ids::describe(&changed)
+            ),
+        );
+    }
+    if id.is_empty() {
+        log.error(
+            ctx.at(i, c),
+            &t,
+            "项目编号只含不可见字符，整行未导入；请补填项目编号".into(),
+        );
+        return None;
+    }
+    Some(id)
+}
+
+/// Plain numbers (no percent format, no % sign) read in percent fields, by
+/// column: a column whose values are all fractions ≤ 1 was probably typed
+/// as fractions (0.98 for 98%) and is read as 0.98%.
+#[derive(Default)]
+struct PercentWatch {
+    /// Column → (field name, cells with their raw text and value).
+    columns: BTreeMap<usize, (String, Vec<PlainNumber>)>,
+}
+
+/// A plain number read in a percent field: cell, raw text, value.
+type PlainNumber = (Origin, String, f64);
+
+impl PercentWatch {
+    fn note(&mut self, c: usize, f: &FieldDef, col: &Column, d: &Data, percent: bool, origin: &Origin) {
+        if !f.is_percent() || percent || col.unit.is_some() {
+            return;
+        }
+        if let (Read::Value(Value::Number(x)), false) = cell::read_number(d) {
+            let entry = self.columns.entry(c).or_insert_with(|| (f.name.clone(), Vec::new()));
+            entry.1.push((origin.clone(), cell::raw_text(d), x));
+        }
+    }
+
+    fn finish(self, log: &mut QualityLog) {
+        for (name, cells) in self.columns.into_values() {
+            let fractions = cells.iter().all(|(_, _, x)| (0.0..=1.0).contains(x))
+                && cells.iter().any(|(_, _, x)| *x > 0.0 && *x < 1.0);
+            if !fractions {
+                continue;
+            }
+            for (origin, raw, x) in cells {
+                log.warn(
+                    origin,
+                    &raw,
+                    format!(
+                        "“{name}”为 {raw}，按百分数读作 {raw}%；该列数值都不大于 1，可能是按小数填写的（{raw} 表示 {}%）：如是，请改为 {}，或把单元格设为百分比格式",
+                        cell::format_number(round6(x * 100.0)),
+                        cell::format_number(round6(x * 100.0))
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Caption lines above the header naming units, with their cells.
-fn caption_lines(ctx: &SheetCtx, rows: &[Row], header_row: usize) -> Vec<(String, Origin)> {
+fn caption_lines(ctx: &SheetCtx, rows: &[Row], header_row: usize, log: &mut QualityLog) -> Vec<(String, Origin)> {
     let mut out = Vec::new();
     for (r, row) in rows.iter().enumerate().take(header_row) {
         for (c, d) in row.iter() {
             if let Data::String(s) = d {
                 for u in header::caption_units(s) {
                     out.push((u, ctx.at(r, c)));
+                }
+                if let Some(u) = header::caption_unknown_unit(s) {
+                    log.warn(
+                        ctx.at(r, c),
+                        s,
+                        format!(
+                            "说明行中的单位“{u}”无法识别，未按它换算；表头未写单位的列按标准单位（亩、万元等）读取，请核对或在表头中写明单位"
+                        ),
+                    );
                 }
             }
         }
@@ -250,6 +344,7 @@ fn resolve_columns(
     ctx: &SheetCtx,
     header: &Header,
     captions: &[(String, Origin)],
+    unknown: &mut Vec<UnknownUnit>,
     log: &mut QualityLog,
 ) -> Vec<Option<Column>> {
     let mut seen: Vec<&str> = Vec::new();
@@ -278,11 +373,22 @@ fn resolve_columns(
             out.push(None);
             continue;
         };
-        out.push(Some(column_unit(f, m, &raw, captions, at(c), log)));
+        let column = column_unit(f, m, &raw, captions, at(c), log);
+        if column.is_none() {
+            unknown.push(UnknownUnit {
+                field: f.id.clone(),
+                unit: m.unit.clone().unwrap_or_default(),
+                origin: at(c),
+            });
+        }
+        out.push(column);
     }
     out
 }
 
+/// The column's conversion into the field's unit; `None` (logged) when the
+/// header names a unit that cannot be converted: the column is not imported
+/// rather than read in the wrong unit.
 fn column_unit(
     f: &FieldDef,
     m: &HeaderMatch,
@@ -290,22 +396,24 @@ fn column_unit(
     captions: &[(String, Origin)],
     at: Origin,
     log: &mut QualityLog,
-) -> Column {
+) -> Option<Column> {
     let plain = Column {
         field: m.field.clone(),
         unit: None,
         factor: 1.0,
     };
-    let Some(to) = f.unit.as_deref() else { return plain };
+    let Some(to) = f.unit.as_deref() else {
+        return Some(plain);
+    };
     if f.kind != FieldType::Number {
-        return plain;
+        return Some(plain);
     }
     let (from, source) = match &m.unit {
-        Some(u) if u == to => return plain,
+        Some(u) if u == to => return Some(plain),
         Some(u) => (u.clone(), "表头".to_string()),
         None => match captions.iter().find(|(u, _)| u != to && unit_factor(u, to).is_some()) {
             Some((u, o)) => (u.clone(), format!(" {} 处的单位说明", o.cell)),
-            None => return plain,
+            None => return Some(plain),
         },
     };
     match unit_factor(&from, to) {
@@ -319,22 +427,33 @@ fn column_unit(
                     cell::format_number(k)
                 ),
             );
-            Column {
+            Some(Column {
                 field: m.field.clone(),
                 unit: Some(from),
                 factor: k,
-            }
+            })
         }
-        Some(_) => plain,
+        Some(_) => Some(plain),
         None => {
-            log.warn(
-                at,
-                raw,
-                format!("表头单位“{from}”无法换算为“{to}”，按“{to}”读取；请核对该列数值的单位"),
-            );
-            plain
+            log.warn(at, raw, unknown_unit_message(f, &from));
+            None
         }
     }
+}
+
+/// The finding for a column in a unit that cannot be converted to the field's.
+pub fn unknown_unit_message(f: &FieldDef, unit: &str) -> String {
+    let to = f.unit.as_deref().unwrap_or("");
+    let how = if crate::fields::is_convertible_unit(unit) || header::as_unit(unit).is_some() {
+        format!("无法换算为“{to}”")
+    } else {
+        "无法识别".to_string()
+    };
+    format!(
+        "表头单位“{unit}”{how}，“{}”该列未导入；可用的单位：{}",
+        f.name,
+        crate::fields::units_like(to).join("、")
+    )
 }
 
 /// Why a row is skipped.
@@ -478,6 +597,7 @@ pub fn convert(x: f64, factor: f64) -> f64 {
 
 /// Read one cell as its field's type, converting units; logs problems.
 fn read_field(
+    dict: &FieldDict,
     f: &FieldDef,
     col: &Column,
     d: &Data,
@@ -505,7 +625,17 @@ fn read_field(
         },
     };
     match read {
-        Read::Value(v) => Some(v),
+        Read::Value(v) => match plausible::check(dict, f, &v) {
+            Verdict::Fine => Some(v),
+            Verdict::Warn(why) => {
+                log.warn(origin.clone(), &cell::raw_text(d), why);
+                Some(v)
+            }
+            Verdict::Error(why) => {
+                log.error(origin.clone(), &cell::raw_text(d), why);
+                None
+            }
+        },
         Read::Missing => None,
         Read::NotApplicable => {
             log.info(

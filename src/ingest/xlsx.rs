@@ -143,12 +143,12 @@ pub fn scan_sheet(xml: &[u8]) -> SheetScan {
                 };
                 col = pos.1 + 1;
                 let self_closing = attrs.last() == Some(&b'/');
-                if !self_closing && attr(attrs, b"t") == Some(b"s") {
-                    if let Some(v) = shared_index_text(xml, i)
-                        && !v.trim().chars().all(|c| c.is_ascii_digit())
-                    {
-                        out.bad_string_index.push((pos, v));
-                    }
+                if !self_closing
+                    && attr(attrs, b"t") == Some(b"s")
+                    && let Some(v) = shared_index_text(xml, i)
+                    && !v.trim().chars().all(|c| c.is_ascii_digit())
+                {
+                    out.bad_string_index.push((pos, v));
                 }
             }
             _ => {}
@@ -244,7 +244,7 @@ fn elements(xml: &str, local: &str, names: &[&str]) -> Vec<Vec<String>> {
                 let got: Option<Vec<String>> = names
                     .iter()
                     .map(|n| {
-                        e.try_get_attribute(*n).ok().flatten().and_then(|a| {
+                        e.try_get_attribute(n).ok().flatten().and_then(|a| {
                             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                                 .ok()
                                 .map(|v| v.into_owned())

@@ -1,6 +1,7 @@
 //! Scoring models: serde types for `scoring-models/*.toml`, loading and checking.
 
 mod check;
+pub mod inputs;
 mod methods;
 
 pub use check::{CheckReport, check_model};

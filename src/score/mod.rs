@@ -331,7 +331,12 @@ pub fn evaluate_with_threads(
                 raw: ids[p].clone(),
                 message: format!(
                     "项目“{}”缺少核查否决项“{}”所需的数据，无法判断是否触碰红线",
-                    ids[p], v.id
+                    ids[p],
+                    model
+                        .vetoes
+                        .iter()
+                        .find(|x| x.id == v.id)
+                        .map_or(v.id.as_str(), |x| x.name.as_str())
                 ),
             });
         }
