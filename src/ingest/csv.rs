@@ -26,13 +26,19 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
 /// Parse csv text, handing each non-empty field to `cell(row, column,
 /// text)` (0-based) in reading order; `cell` may stop the parse. A field
 /// longer than [`MAX_CELL_CHARS`] is cut one character after the limit, so
-/// that the caller sees it is too long without holding it whole.
-pub fn parse<E>(text: &str, mut cell: impl FnMut(usize, usize, String) -> Result<(), E>) -> Result<(), E> {
+/// that the caller sees it is too long without holding it whole. Returns
+/// the cell of a quote that is never closed (the rest of the file then
+/// reads as that one field), if any.
+pub fn parse<E>(
+    text: &str,
+    mut cell: impl FnMut(usize, usize, String) -> Result<(), E>,
+) -> Result<Option<(usize, usize)>, E> {
     let sep = sniff_separator(text);
     let (mut r, mut c) = (0usize, 0usize);
     let mut field = String::new();
     let mut chars_in_field = 0usize;
     let mut quoted = false;
+    let mut opened = (0usize, 0usize);
     let mut chars = text.chars().peekable();
     let mut push = |field: &mut String, n: &mut usize, r: usize, c: usize| {
         *n = 0;
@@ -61,7 +67,10 @@ pub fn parse<E>(text: &str, mut cell: impl FnMut(usize, usize, String) -> Result
             continue;
         }
         match ch {
-            '"' if field.is_empty() => quoted = true,
+            '"' if field.is_empty() => {
+                quoted = true;
+                opened = (r, c);
+            }
             ch if ch == sep => {
                 push(&mut field, &mut chars_in_field, r, c)?;
                 c += 1;
@@ -75,7 +84,8 @@ pub fn parse<E>(text: &str, mut cell: impl FnMut(usize, usize, String) -> Result
             ch => add(&mut field, &mut chars_in_field, ch),
         }
     }
-    push(&mut field, &mut chars_in_field, r, c)
+    push(&mut field, &mut chars_in_field, r, c)?;
+    Ok(quoted.then_some(opened))
 }
 
 /// Comma unless the first line has more tabs or semicolons.
@@ -139,6 +149,12 @@ mod tests {
             if r >= 1 { Err(r) } else { Ok(()) }
         });
         assert_eq!((r, seen), (Err(1), 2));
+        let mut n = 0;
+        let open = parse("a,\"b\n c,d\n", |_, _, _| {
+            n += 1;
+            Ok::<(), ()>(())
+        });
+        assert_eq!((open, n), (Ok(Some((0, 1))), 2));
         let long = "x".repeat(MAX_CELL_CHARS + 5000);
         let got = cells(&format!("{long},y"));
         assert_eq!(got[0].2.chars().count(), MAX_CELL_CHARS + 1);

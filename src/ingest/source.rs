@@ -321,8 +321,15 @@ fn read_csv(src: &Source, limits: &Limits, log: &mut QualityLog) -> Option<Sheet
         .to_string();
     let mut collector = Collector::new(&src.name, "", limits);
     let parsed = csv::parse(&text, |r, c, t| collector.cell(r, c, Data::String(t), false, log));
-    if parsed.is_err() {
-        return None;
+    match parsed {
+        Err(Refused) => return None,
+        Ok(Some((r, c))) => log.error(
+            Origin::new(&src.name, "", super::log::a1(r as u32, c as u32)),
+            "",
+            "该单元格以引号开头但引号没有闭合，此后的内容都被读作这一个单元格（文件可能不完整）；请检查该单元格的引号"
+                .into(),
+        ),
+        Ok(None) => {}
     }
     if encoding != "UTF-8" {
         log.info(

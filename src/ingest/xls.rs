@@ -33,6 +33,7 @@ type Refusal = &'static str;
 const BROKEN_CHAIN: Refusal = "复合文档的扇区链损坏（循环或越界）";
 const BAD_LENGTH: Refusal = "复合文档目录中的数据流长度超过文件本身";
 const BAD_DIMENSIONS: Refusal = "工作表的行列范围记录超出 xls 格式的上限（65536 行 × 256 列）";
+const TRUNCATED: Refusal = "工作簿数据不完整（工作表缺少结束记录，文件可能被截断）";
 
 /// The sectors of the compound file and its allocation table.
 struct Cfb<'a> {
@@ -218,23 +219,52 @@ fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
-/// Every sheet's DIMENSIONS records within the xls grid.
+/// Every sheet's DIMENSIONS records within the xls grid, and every
+/// substream (globals and sheets) closed by its EOF record: a stream cut at
+/// a record boundary would otherwise lose its last rows without a word.
 fn check_records(stream: &[u8]) -> Result<(), Refusal> {
     let mut sheets = Vec::new();
+    let mut closed = false;
     for (typ, data) in records(stream, 0) {
         match typ {
             0x0085 => sheets.extend(u32_at(data, 0).map(|p| p as usize)),
-            0x000A => break,
+            0x000A => {
+                closed = true;
+                break;
+            }
             _ => {}
         }
     }
+    if !closed {
+        return Err(TRUNCATED);
+    }
     for pos in sheets {
+        let mut closed = false;
+        // Like calamine: the first BOF opens the sheet, later ones open
+        // embedded substreams (charts) whose records are skipped.
+        let (mut seen_bof, mut depth) = (false, 0usize);
         for (typ, data) in records(stream, pos) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
             match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
                 0x0200 if !dimensions_ok(data) => return Err(BAD_DIMENSIONS),
-                0x000A => break,
+                0x000A => {
+                    closed = true;
+                    break;
+                }
                 _ => {}
             }
+        }
+        if !closed {
+            return Err(TRUNCATED);
         }
     }
     Ok(())
@@ -287,6 +317,32 @@ mod tests {
         assert!(!dimensions_ok(&rec(0, 4_000_000_000, 0, 5)));
         assert!(!dimensions_ok(&rec(20, 10, 0, 5)));
         assert!(!dimensions_ok(&rec(0, 10, 0, 60_000)));
+    }
+
+    /// A BIFF record.
+    fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut v = typ.to_le_bytes().to_vec();
+        v.extend((data.len() as u16).to_le_bytes());
+        v.extend(data);
+        v
+    }
+
+    #[test]
+    fn a_sheet_without_its_eof_record_is_truncated() {
+        let bof = rec(0x0809, &[0; 16]);
+        let eof = rec(0x000A, &[]);
+        let number = rec(0x0203, &[0; 14]);
+        // Globals: BOF, BOUNDSHEET pointing after the globals, EOF.
+        let globals_len = bof.len() + 4 + 8 + eof.len();
+        let sheet_at = (globals_len as u32).to_le_bytes();
+        let mut bound = sheet_at.to_vec();
+        bound.extend([0, 0, 1, 0]);
+        let globals = [bof.clone(), rec(0x0085, &bound), eof.clone()].concat();
+        assert_eq!(globals.len(), globals_len);
+        let whole = [globals.clone(), bof.clone(), number.clone(), eof].concat();
+        assert_eq!(check_records(&whole), Ok(()));
+        let cut = [globals, bof, number].concat();
+        assert_eq!(check_records(&cut), Err(TRUNCATED));
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod common;
 
 mod bad_input;
 mod end_to_end;
+mod hardening;
 mod ingest_defects;
 mod ingest_explain;
 mod ingest_formats;
