@@ -331,6 +331,15 @@ fn read_csv(src: &Source, limits: &Limits, log: &mut QualityLog) -> Option<Sheet
         ),
         Ok(None) => {}
     }
+    let trimmed = text.trim_end_matches([' ', '\t']);
+    if !trimmed.is_empty() && !trimmed.ends_with(['\n', '\r']) {
+        let last = trimmed.lines().count();
+        log.warn(
+            Origin::new(&src.name, "", format!("第 {last} 行")),
+            "",
+            "文件最后一行没有以换行结束，文件可能不完整（如复制或下载中断）；请核对最后一行的数据".into(),
+        );
+    }
     if encoding != "UTF-8" {
         log.info(
             Origin::new(&src.name, "", String::new()),

@@ -13,6 +13,7 @@ mod ingest_parquet;
 mod ingest_xlsb;
 mod metrics;
 mod model_check;
+mod mutation;
 mod published_examples;
 mod report_bulletin;
 mod report_safety;
