@@ -364,7 +364,7 @@ fn build(ctx: &Ctx, cols: &[Col], df: &DataFrame, rows: &mut RowLog, log: &mut Q
         let series = match c.field.kind {
             FieldType::Number => number_column(ctx, c, s, rows, log)?.into_series(),
             _ => {
-                let t = text_column(c, s)?;
+                let t = visible_column(ctx, c, text_column(c, s)?, rows, log);
                 collect_texts(ctx, c, &t, &mut texts);
                 let t = if c.field.kind == FieldType::Enum {
                     enum_column(ctx, c, &t, rows, log)
@@ -595,6 +595,30 @@ fn plausible_column(
         (severity != Severity::Error).then_some(x)
     });
     Float64Chunked::from_iter_options(f.id.as_str().into(), checked)
+}
+
+/// Texts with control characters written out visibly (`\u{1b}`), logged.
+fn visible_column(ctx: &Ctx, c: &Col, t: StringChunked, rows: &mut RowLog, log: &mut QualityLog) -> StringChunked {
+    if !t.iter().flatten().any(super::grid::has_hidden) {
+        return t;
+    }
+    let shown = t.iter().enumerate().map(|(i, v)| {
+        let v = v?;
+        if !super::grid::has_hidden(v) {
+            return Some(v.to_string());
+        }
+        let shown = super::grid::visible(v);
+        rows.push(
+            log,
+            Severity::Warning,
+            "含有不可见的控制字符",
+            ctx.at(i, &c.name),
+            &shown,
+            "单元格含有不可见的控制字符，已按原样标出（如 \\u{1b}）；请在原系统中删除这些字符".into(),
+        );
+        Some(shown)
+    });
+    StringChunked::from_iter_options(c.field.id.as_str().into(), shown)
 }
 
 /// Project ids with full-width and look-alike characters made plain (logged).

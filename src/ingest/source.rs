@@ -185,25 +185,35 @@ fn read_xlsx(
             continue;
         };
         let mut collector = Collector::new(&src.name, &name, limits);
-        match xlsx::read_sheet(&mut wb, &raw_name, &skip, &mut collector, log) {
-            Ok(()) => out.push(SheetGrid {
-                grid: collector.finish(),
-                name,
-                csv: false,
-            }),
-            Err(e) if e.is_empty() => {}
-            Err(e) => corrupt_sheet(log, &src.name, &name, &e),
-        }
+        let read = xlsx::read_sheet(&mut wb, &raw_name, &skip, &mut collector, log);
+        keep_sheet(&mut out, name.clone(), collector, read, &src.name, log);
     }
     out
 }
 
-fn corrupt_sheet(log: &mut QualityLog, file: &str, sheet: &str, e: &str) {
-    log.error(
-        Origin::new(file, sheet, String::new()),
-        "",
-        format!("工作表内容损坏，无法读取：{}", library_message(e)),
-    );
+/// Keep a streamed sheet, or log why it was not read: `Err("")` was
+/// refused and logged already, `Err(e)` is calamine's error.
+fn keep_sheet(
+    out: &mut Vec<SheetGrid>,
+    name: String,
+    collector: Collector,
+    read: Result<(), String>,
+    file: &str,
+    log: &mut QualityLog,
+) {
+    match read {
+        Ok(()) => out.push(SheetGrid {
+            grid: collector.finish(),
+            name,
+            csv: false,
+        }),
+        Err(e) if e.is_empty() => {}
+        Err(e) => log.error(
+            Origin::new(file, &name, String::new()),
+            "",
+            format!("工作表内容损坏，无法读取：{}", library_message(&e)),
+        ),
+    }
 }
 
 /// The xlsb sheets `wanted` accepts, streamed.
@@ -242,15 +252,7 @@ fn read_xlsb(
                 Err(e) => break Err(e.to_string()),
             }
         };
-        match read {
-            Ok(()) => out.push(SheetGrid {
-                grid: collector.finish(),
-                name,
-                csv: false,
-            }),
-            Err(e) if e.is_empty() => {}
-            Err(e) => corrupt_sheet(log, &src.name, &name, &e),
-        }
+        keep_sheet(&mut out, name.clone(), collector, read, &src.name, log);
     }
     out
 }

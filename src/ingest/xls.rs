@@ -224,50 +224,42 @@ fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> {
 /// a record boundary would otherwise lose its last rows without a word.
 fn check_records(stream: &[u8]) -> Result<(), Refusal> {
     let mut sheets = Vec::new();
-    let mut closed = false;
-    for (typ, data) in records(stream, 0) {
-        match typ {
-            0x0085 => sheets.extend(u32_at(data, 0).map(|p| p as usize)),
-            0x000A => {
-                closed = true;
-                break;
-            }
+    substream(stream, 0, |typ, data| {
+        if typ == 0x0085 {
+            sheets.extend(u32_at(data, 0).map(|p| p as usize));
+        }
+        Ok(())
+    })?;
+    for pos in sheets {
+        substream(stream, pos, |typ, data| match typ {
+            0x0200 if !dimensions_ok(data) => Err(BAD_DIMENSIONS),
+            _ => Ok(()),
+        })?;
+    }
+    Ok(())
+}
+
+/// Visit the records of the substream starting at `pos` up to its EOF.
+/// Like calamine, the first BOF opens it and later ones open embedded
+/// substreams (charts) whose records are skipped. A substream that ends
+/// without its EOF is [`TRUNCATED`].
+fn substream(
+    stream: &[u8],
+    pos: usize,
+    mut visit: impl FnMut(u16, &[u8]) -> Result<(), Refusal>,
+) -> Result<(), Refusal> {
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for (typ, data) in records(stream, pos) {
+        match (typ, depth) {
+            (0x0809, _) if seen_bof => depth += 1,
+            (0x0809, _) => seen_bof = true,
+            (0x000A, 0) => return Ok(()),
+            (0x000A, _) => depth -= 1,
+            (_, 0) => visit(typ, data)?,
             _ => {}
         }
     }
-    if !closed {
-        return Err(TRUNCATED);
-    }
-    for pos in sheets {
-        let mut closed = false;
-        // Like calamine: the first BOF opens the sheet, later ones open
-        // embedded substreams (charts) whose records are skipped.
-        let (mut seen_bof, mut depth) = (false, 0usize);
-        for (typ, data) in records(stream, pos) {
-            if depth > 0 {
-                match typ {
-                    0x0809 => depth += 1,
-                    0x000A => depth -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            match typ {
-                0x0809 if seen_bof => depth += 1,
-                0x0809 => seen_bof = true,
-                0x0200 if !dimensions_ok(data) => return Err(BAD_DIMENSIONS),
-                0x000A => {
-                    closed = true;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        if !closed {
-            return Err(TRUNCATED);
-        }
-    }
-    Ok(())
+    Err(TRUNCATED)
 }
 
 /// A DIMENSIONS record as calamine reads it: first row, last row + 1,

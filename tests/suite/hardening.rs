@@ -5,7 +5,7 @@
 
 use crate::common::hostile::{
     Cell, chinese_first, found, ledger, ledger_header, ledger_row, n, numbers, project_ids, read, read_with,
-    replace_in, rezip, show, t, xlsx, zip_of,
+    replace_in, rezip, show, t, texts, xlsx, zip_of,
 };
 use crate::common::{self, repo};
 use Severity::{Error, Warning};
@@ -332,15 +332,7 @@ fn trailing_empty_ods_rows_as_libreoffice_writes_them_cost_nothing() {
     ));
     let ds = read(&[("库.ods", ods(&content))]);
     assert_eq!(project_ids(&ds), vec!["O-01"]);
-    let name = ds
-        .projects
-        .column("project_name")
-        .unwrap()
-        .str()
-        .unwrap()
-        .get(0)
-        .map(str::to_string);
-    assert_eq!(name.as_deref(), Some("甲 & 乙  项目"));
+    assert_eq!(texts(&ds, "project_name"), vec![Some("甲 & 乙  项目".to_string())]);
 }
 
 #[test]
@@ -385,15 +377,7 @@ fn a_shared_string_index_that_is_not_a_number_is_an_error_at_its_cell() {
         show(&ds)
     );
     // Not string #0 (“项目编号”): the name is simply missing.
-    let name = ds
-        .projects
-        .column("project_name")
-        .unwrap()
-        .str()
-        .unwrap()
-        .get(0)
-        .map(str::to_string);
-    assert_eq!(name, None);
+    assert_eq!(texts(&ds, "project_name"), vec![None]);
 }
 
 #[test]
@@ -697,15 +681,7 @@ fn control_characters_are_shown_visibly_reported_and_the_report_is_written() {
         "{}",
         show(&ds)
     );
-    let name = ds
-        .projects
-        .column("project_name")
-        .unwrap()
-        .str()
-        .unwrap()
-        .get(0)
-        .map(str::to_string);
-    assert_eq!(name.as_deref(), Some("甲\\u{1b}[31m项目"));
+    assert_eq!(texts(&ds, "project_name"), vec![Some("甲\\u{1b}[31m项目".to_string())]);
     // The committee report renders (an ESC once broke the SVG charts).
     let mut m = Model::load("national-2025").expect("model");
     m.robustness.draws = 0;

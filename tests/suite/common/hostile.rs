@@ -15,6 +15,9 @@ pub enum Cell {
     Pct(f64),
     /// An Excel date (year, month, day).
     Date(u16, u8, u8),
+    Bool(bool),
+    /// A formula with its cached result (a number or an error text).
+    Formula(String, String),
     Empty,
 }
 
@@ -45,6 +48,10 @@ pub fn xlsx(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Vec<u8> {
                         let day = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).expect("date");
                         ws.write_datetime_with_format(r, c, &day, &date).map(|_| ())
                     }
+                    Cell::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                    Cell::Formula(f, res) => ws
+                        .write_formula(r, c, rust_xlsxwriter::Formula::new(f).set_result(res))
+                        .map(|_| ()),
                     Cell::Empty => Ok(()),
                 };
                 written.expect("cell written");
@@ -162,6 +169,18 @@ pub fn project_ids(ds: &Dataset) -> Vec<String> {
         .expect("text")
         .iter()
         .map(|v| v.unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A text field of the projects, in project order.
+pub fn texts(ds: &Dataset, field: &str) -> Vec<Option<String>> {
+    ds.projects
+        .column(field)
+        .expect("column")
+        .str()
+        .expect("text")
+        .iter()
+        .map(|v| v.map(str::to_string))
         .collect()
 }
 
