@@ -94,11 +94,21 @@ pub fn read_sheets(
     if matches!(ext.as_str(), "csv" | "txt" | "tsv") {
         return read_csv(src, limits, log).into_iter().collect();
     }
+    let errors_before = log.count(super::log::Severity::Error);
     let outcome = catch_quietly(|| read_workbook(src, &ext, limits, wanted, &mut *log));
-    outcome.unwrap_or_else(|_| {
+    let sheets = outcome.unwrap_or_else(|_| {
         file_error(log, src, PANICKED.into());
         Vec::new()
-    })
+    });
+    // A workbook always has a sheet: none and no error means its index is damaged.
+    if sheets.is_empty() && log.count(super::log::Severity::Error) == errors_before {
+        file_error(
+            log,
+            src,
+            "文件中没有找到任何工作表，文件可能已损坏（工作簿目录缺失）；请用 Excel 打开后重新保存".into(),
+        );
+    }
+    sheets
 }
 
 fn read_workbook(
@@ -160,6 +170,27 @@ fn read_workbook(
     }
 }
 
+/// The sheets of a workbook in file order: `read` gives each wanted sheet
+/// (from its name in the file and its shown name, control characters
+/// written out), `None` when it was refused (logged); the others are listed
+/// by name only.
+fn each_sheet(
+    names: Vec<String>,
+    wanted: &dyn Fn(&str) -> bool,
+    mut read: impl FnMut(&str, String) -> Option<SheetGrid>,
+) -> Vec<SheetGrid> {
+    let mut out = Vec::new();
+    for raw in names {
+        let name = visible(&raw);
+        if wanted(&name) {
+            out.extend(read(&raw, name));
+        } else {
+            out.push(SheetGrid::empty(name));
+        }
+    }
+    out
+}
+
 /// The xlsx sheets `wanted` accepts, each scanned, then streamed with formats.
 fn read_xlsx(
     src: &Source,
@@ -169,50 +200,34 @@ fn read_xlsx(
     log: &mut QualityLog,
 ) -> Vec<SheetGrid> {
     let paths = xlsx::sheet_paths(&src.data);
-    let mut out = Vec::new();
-    for raw_name in wb.sheet_names() {
-        let name = visible(&raw_name);
-        if !wanted(&name) {
-            out.push(SheetGrid::empty(name));
-            continue;
-        }
+    each_sheet(wb.sheet_names(), wanted, |raw, name| {
         let scan = paths
-            .get(&raw_name)
+            .get(raw)
             .and_then(|p| xlsx::member_bytes(&src.data, p))
             .map(|xml| xlsx::scan_sheet(&xml))
             .unwrap_or_default();
-        let Ok(skip) = xlsx::report_scan(scan, &src.name, &name, log) else {
-            continue;
-        };
+        let skip = xlsx::report_scan(scan, &src.name, &name, log).ok()?;
         let mut collector = Collector::new(&src.name, &name, limits);
-        let read = xlsx::read_sheet(&mut wb, &raw_name, &skip, &mut collector, log);
-        keep_sheet(&mut out, name.clone(), collector, read, &src.name, log);
-    }
-    out
+        let read = xlsx::read_sheet(&mut wb, raw, &skip, &mut collector, log);
+        let grid = collector.finish();
+        kept(grid, name, read, &src.name, log)
+    })
 }
 
-/// Keep a streamed sheet, or log why it was not read: `Err("")` was
+/// A streamed sheet, or why it was not read (logged): `Err("")` was
 /// refused and logged already, `Err(e)` is calamine's error.
-fn keep_sheet(
-    out: &mut Vec<SheetGrid>,
-    name: String,
-    collector: Collector,
-    read: Result<(), String>,
-    file: &str,
-    log: &mut QualityLog,
-) {
+fn kept(grid: Grid, name: String, read: Result<(), String>, file: &str, log: &mut QualityLog) -> Option<SheetGrid> {
     match read {
-        Ok(()) => out.push(SheetGrid {
-            grid: collector.finish(),
-            name,
-            csv: false,
-        }),
-        Err(e) if e.is_empty() => {}
-        Err(e) => log.error(
-            Origin::new(file, &name, String::new()),
-            "",
-            format!("工作表内容损坏，无法读取：{}", library_message(&e)),
-        ),
+        Ok(()) => Some(SheetGrid { grid, name, csv: false }),
+        Err(e) if e.is_empty() => None,
+        Err(e) => {
+            log.error(
+                Origin::new(file, &name, String::new()),
+                "",
+                format!("工作表内容损坏，无法读取：{}", library_message(&e)),
+            );
+            None
+        }
     }
 }
 
@@ -224,18 +239,12 @@ fn read_xlsb(
     wanted: &dyn Fn(&str) -> bool,
     log: &mut QualityLog,
 ) -> Vec<SheetGrid> {
-    let mut out = Vec::new();
-    for raw_name in wb.sheet_names() {
-        let name = visible(&raw_name);
-        if !wanted(&name) {
-            out.push(SheetGrid::empty(name));
-            continue;
-        }
-        let mut reader = match wb.worksheet_cells_reader(&raw_name) {
+    each_sheet(wb.sheet_names(), wanted, |raw, name| {
+        let mut reader = match wb.worksheet_cells_reader(raw) {
             Ok(r) => r,
             Err(e) => {
                 unreadable_sheet(log, &src.name, &name, &e.to_string());
-                continue;
+                return None;
             }
         };
         let mut collector = Collector::new(&src.name, &name, limits);
@@ -252,9 +261,9 @@ fn read_xlsb(
                 Err(e) => break Err(e.to_string()),
             }
         };
-        keep_sheet(&mut out, name.clone(), collector, read, &src.name, log);
-    }
-    out
+        let grid = collector.finish();
+        kept(grid, name, read, &src.name, log)
+    })
 }
 
 /// xls (and anything else calamine recognises) through calamine's ranges.
@@ -281,37 +290,24 @@ fn read_other(src: &Source, limits: &Limits, wanted: &dyn Fn(&str) -> bool, log:
             return Vec::new();
         }
     };
-    let mut out = Vec::new();
-    for raw_name in wb.sheet_names() {
-        let name = visible(&raw_name);
-        if !wanted(&name) {
-            out.push(SheetGrid::empty(name));
-            continue;
-        }
-        let range = match wb.worksheet_range(&raw_name) {
+    each_sheet(wb.sheet_names(), wanted, |raw, name| {
+        let range = match wb.worksheet_range(raw) {
             Ok(r) => r,
             Err(e) => {
                 unreadable_sheet(log, &src.name, &name, &e.to_string());
-                continue;
+                return None;
             }
         };
         let Some((r0, c0)) = range.start() else {
-            out.push(SheetGrid::empty(name));
-            continue;
+            return Some(SheetGrid::empty(name));
         };
         let mut collector = Collector::new(&src.name, &name, limits);
         let refused = range
             .used_cells()
             .any(|(r, c, d)| collector.cell(r0 as usize + r, c0 as usize + c, d.clone(), false, log) == Err(Refused));
-        if !refused {
-            out.push(SheetGrid {
-                grid: collector.finish(),
-                name,
-                csv: false,
-            });
-        }
-    }
-    out
+        let grid = collector.finish();
+        (!refused).then_some(SheetGrid { grid, name, csv: false })
+    })
 }
 
 fn read_csv(src: &Source, limits: &Limits, log: &mut QualityLog) -> Option<SheetGrid> {

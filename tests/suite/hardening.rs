@@ -4,7 +4,7 @@
 //! while the rest of the run goes on.
 
 use crate::common::hostile::{
-    Cell, chinese_first, found, ledger, ledger_header, ledger_row, n, numbers, project_ids, read, read_with,
+    Cell, chinese_first, found, ledger, ledger_header, ledger_row, members, n, numbers, project_ids, read, read_with,
     replace_in, rezip, show, t, texts, xlsx, zip_of,
 };
 use crate::common::{self, repo};
@@ -39,6 +39,23 @@ fn an_xlsx_cell_reference_beyond_the_grid_refuses_its_sheet_and_the_run_goes_on(
         show(&ds)
     );
     assert_eq!(project_ids(&ds), vec!["H-01"]);
+}
+
+#[test]
+fn an_xlsx_whose_workbook_part_is_missing_is_an_error_not_an_empty_file() {
+    // Found by the mutation test: one flipped byte turned xl/workbook.xml into
+    // xlworkbook.xml; calamine then lists no sheets and reports nothing.
+    let renamed: Vec<(String, Vec<u8>)> = members(&ledger(&["W-01"]))
+        .into_iter()
+        .map(|(n, b)| (n.replace("xl/workbook.xml", "xlworkbook.xml"), b))
+        .collect();
+    let parts: Vec<(&str, &[u8])> = renamed.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let ds = read(&[("目录.xlsx", zip_of(&parts))]);
+    assert!(
+        found(&ds, Error, "目录.xlsx", "没有找到任何工作表").is_some(),
+        "{}",
+        show(&ds)
+    );
 }
 
 /// formats.xls with bytes changed (offsets checked against the original).

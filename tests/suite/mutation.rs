@@ -9,7 +9,7 @@
 //! a number is a different valid file: for xls byte flips only the first
 //! two properties are asserted, and the unnoticed changes are counted.
 
-use crate::common::hostile::{chinese_first, n, replace_in, rezip, t, xlsx};
+use crate::common::hostile::{Cell, chinese_first, ledger_header, ledger_row, n, replace_in, rezip, t, xlsx};
 use crate::common::repo;
 use landeval::fields::FieldDict;
 use landeval::ingest::{Dataset, Limits, Severity, Source, ingest_with};
@@ -47,20 +47,18 @@ struct Seed {
     zip: bool,
 }
 
-/// A small ledger + farmland + funds workbook (the base of the xlsx seed
+/// A small ledger + farmland workbook (the base of the xlsx seed
 /// and of the cell-level nonsense).
 fn workbook(cells: &[(usize, usize, &str)]) -> Vec<u8> {
+    // The helpers' ledger (A 编号 … E 面积) plus F 计划总投资.
+    let row = |mut cells: Vec<Cell>, invest: Cell| {
+        cells.push(invest);
+        cells
+    };
     let mut ledger = vec![
-        vec![
-            t("项目编号"),
-            t("项目名称"),
-            t("市（州）"),
-            t("县（市、区）"),
-            t("整治区域面积（亩）"),
-            t("计划总投资（万元）"),
-        ],
-        vec![t("M-01"), t("甲项目"), t("甲市"), t("乙县"), n(1200.0), n(3000.0)],
-        vec![t("M-02"), t("乙项目"), t("甲市"), t("丙县"), n(800.0), n(2500.0)],
+        row(ledger_header(), t("计划总投资（万元）")),
+        row(ledger_row("M-01", "甲项目"), n(3000.0)),
+        row(ledger_row("M-02", "乙项目"), n(2500.0)),
     ];
     let farmland = vec![
         vec![
@@ -288,7 +286,7 @@ fn a_thousand_damaged_files_are_read_without_a_panic_and_the_damage_is_reported(
         );
     }
     // The xlsx member damage rewrites sheet XML: check it is real damage.
-    let probe = replace_in(&seeds[0].data, "xl/worksheets/sheet1.xml", "<v>1200</v>", "<v>12x0</v>");
+    let probe = replace_in(&seeds[0].data, "xl/worksheets/sheet1.xml", "<v>3000</v>", "<v>30x0</v>");
     assert!(read("p.xlsx", &probe).log.has_errors());
 
     let mut rng = Rng(0x1A4D_EA11_2026_1201);
@@ -321,7 +319,13 @@ fn a_thousand_damaged_files_are_read_without_a_panic_and_the_damage_is_reported(
             unnoticed_xls += 1;
             continue;
         }
-        panic!("{what}: changed without a finding\n{:?}", outcome(&ds).1);
+        let kept = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mutation-{files}-{}", seed.name));
+        let _ = std::fs::write(&kept, &data);
+        panic!(
+            "{what}: changed without a finding (kept as {})\n{:?}",
+            kept.display(),
+            outcome(&ds).1
+        );
     }
     assert!(per_kind.iter().all(|k| *k >= 100), "{per_kind:?}");
     eprintln!("mutation: {files} files {per_kind:?}, xls byte flips changing values unnoticed: {unnoticed_xls}");

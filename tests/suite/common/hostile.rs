@@ -106,6 +106,19 @@ pub fn rezip(data: &[u8], member: &str, edit: impl FnOnce(Vec<u8>) -> Vec<u8>) -
     out.finish().expect("finish").into_inner()
 }
 
+/// The members of a zip archive: name and bytes, in order.
+pub fn members(data: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(data)).expect("zip");
+    (0..zin.len())
+        .map(|i| {
+            let mut f = zin.by_index(i).expect("member");
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).expect("member bytes");
+            (f.name().expect("member name").to_string(), bytes)
+        })
+        .collect()
+}
+
 /// Rewrite a member's text, replacing the first `from` by `to` (which must be present).
 pub fn replace_in(data: &[u8], member: &str, from: &str, to: &str) -> Vec<u8> {
     rezip(data, member, |b| {
