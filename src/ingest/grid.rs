@@ -106,6 +106,17 @@ impl Grid {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refused;
 
+/// How streaming a sheet's cells ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Streamed {
+    /// Every cell was read.
+    Done,
+    /// A cell was refused (logged by the collector).
+    Refused,
+    /// The reader failed: its error text.
+    Broken(String),
+}
+
 /// Collects one sheet's cells into a [`Grid`], checking each cell.
 pub struct Collector<'a> {
     file: &'a str,

@@ -609,7 +609,9 @@ fn read_field(
         FieldType::Number => {
             let (r, pct) = cell::read_number(d);
             match r {
-                Read::Value(Value::Number(x)) if percent_format => Read::Value(Value::Number(x)),
+                // The stored value of a percent-formatted cell is the fraction (98% is 0.98).
+                Read::Value(Value::Number(x)) if percent_format && f.is_percent() => Read::Value(Value::Number(x)),
+                Read::Value(Value::Number(x)) if percent_format => Read::Value(Value::Number(convert(x, col.factor))),
                 Read::Value(Value::Number(x)) => Read::Value(Value::Number(to_canonical(f, col, x, pct))),
                 other => other,
             }

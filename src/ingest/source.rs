@@ -12,7 +12,7 @@
 //! message instead of ending the run. Every cell passes through
 //! [`Collector`].
 
-use super::grid::{Collector, Grid, Refused, visible};
+use super::grid::{Collector, Grid, Refused, Streamed, visible};
 use super::guard::catch_quietly;
 use super::limits::{self, Limits, ZipProblem};
 use super::log::{Origin, QualityLog};
@@ -214,13 +214,13 @@ fn read_xlsx(
     })
 }
 
-/// A streamed sheet, or why it was not read (logged): `Err("")` was
-/// refused and logged already, `Err(e)` is calamine's error.
-fn kept(grid: Grid, name: String, read: Result<(), String>, file: &str, log: &mut QualityLog) -> Option<SheetGrid> {
+/// A streamed sheet, or `None` when it was refused (logged) or broken
+/// (logged here with calamine's error).
+fn kept(grid: Grid, name: String, read: Streamed, file: &str, log: &mut QualityLog) -> Option<SheetGrid> {
     match read {
-        Ok(()) => Some(SheetGrid { grid, name, csv: false }),
-        Err(e) if e.is_empty() => None,
-        Err(e) => {
+        Streamed::Done => Some(SheetGrid { grid, name, csv: false }),
+        Streamed::Refused => None,
+        Streamed::Broken(e) => {
             log.error(
                 Origin::new(file, &name, String::new()),
                 "",
@@ -254,11 +254,11 @@ fn read_xlsb(
                     let (r, col) = c.get_position();
                     let d = Data::from(c.get_value().clone());
                     if collector.cell(r as usize, col as usize, d, false, log) == Err(Refused) {
-                        break Err(String::new());
+                        break Streamed::Refused;
                     }
                 }
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e.to_string()),
+                Ok(None) => break Streamed::Done,
+                Err(e) => break Streamed::Broken(e.to_string()),
             }
         };
         let grid = collector.finish();

@@ -3,7 +3,7 @@
 //! reference beyond Excel's grid (calamine's arithmetic overflows on it) and
 //! a shared-string index that is not a number (calamine reads string #0).
 
-use super::grid::{Collector, Refused};
+use super::grid::{Collector, Refused, Streamed};
 use super::log::{self, Origin, QualityLog};
 use calamine::{Data, Xlsx};
 use quick_xml::events::Event;
@@ -300,15 +300,18 @@ pub fn report_scan(
 }
 
 /// Stream one xlsx sheet into `out`, with percent formats; `skip` are cells
-/// the scan found broken. `Err` when the sheet was refused (logged).
+/// the scan found broken.
 pub fn read_sheet(
     wb: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
     skip: &HashSet<(usize, usize)>,
     out: &mut Collector,
     log: &mut QualityLog,
-) -> Result<(), String> {
-    let mut reader = wb.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+) -> Streamed {
+    let mut reader = match wb.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(e) => return Streamed::Broken(e.to_string()),
+    };
     let percent: Vec<bool> = reader
         .styles()
         .iter()
@@ -329,11 +332,11 @@ pub fn read_sheet(
                 let d = Data::from(cell.get_value().clone());
                 let pct = matches!(d, Data::Float(_) | Data::Int(_)) && percent.get(style).copied().unwrap_or(false);
                 if out.cell(r, c, d, pct, log).is_err() {
-                    return Err(String::new());
+                    return Streamed::Refused;
                 }
             }
-            Ok(None) => return Ok(()),
-            Err(e) => return Err(e.to_string()),
+            Ok(None) => return Streamed::Done,
+            Err(e) => return Streamed::Broken(e.to_string()),
         }
     }
 }
