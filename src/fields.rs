@@ -99,6 +99,47 @@ pub struct DerivedDef {
     pub from: Vec<String>,
 }
 
+/// A plausibility rule (`[[plausible]]`): bounds on a unit's or some
+/// fields' values, checked on every cell as it is read (see fields.toml).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plausible {
+    /// Applies to every number field of this unit (unless a rule lists the field).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Applies to these fields (wins over a unit rule).
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// `date` for a date rule.
+    #[serde(rename = "type", default)]
+    pub kind: Option<FieldType>,
+    /// Values below are errors.
+    #[serde(default)]
+    pub below: Option<f64>,
+    /// Values above are errors.
+    #[serde(default)]
+    pub above: Option<f64>,
+    #[serde(default)]
+    pub warn_below: Option<f64>,
+    #[serde(default)]
+    pub warn_above: Option<f64>,
+    /// Non-zero values smaller in magnitude are warned.
+    #[serde(default)]
+    pub warn_tiny: Option<f64>,
+    /// Values that are not whole numbers are warned.
+    #[serde(default)]
+    pub integer: bool,
+    /// Earliest date (`YYYY-MM-DD`); earlier is an error.
+    #[serde(default)]
+    pub not_before: Option<String>,
+    /// Latest date; later is an error.
+    #[serde(default)]
+    pub not_after: Option<String>,
+    /// The date may lie after the report date (e.g. an agreed future date).
+    #[serde(default)]
+    pub future_ok: bool,
+}
+
 /// The whole dictionary.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldDict {
@@ -108,6 +149,9 @@ pub struct FieldDict {
     pub fields: Vec<FieldDef>,
     #[serde(rename = "derived", default)]
     pub derived: Vec<DerivedDef>,
+    /// Plausibility rules (`[[plausible]]`).
+    #[serde(rename = "plausible", default)]
+    pub plausible: Vec<Plausible>,
     /// Header labels of each field, normalised once for ingest (see `ingest::header`).
     #[serde(skip)]
     pub label_cache: std::sync::OnceLock<Vec<Vec<(String, String)>>>,
@@ -147,6 +191,11 @@ impl FieldDict {
         if self.field(PROJECT_ID).is_none() {
             bail!("字段字典缺少 project_id");
         }
+        for p in &self.plausible {
+            if let Some(f) = p.fields.iter().find(|f| self.field(f).is_none()) {
+                bail!("合理性规则引用了未定义的字段 {f}");
+            }
+        }
         Ok(())
     }
 
@@ -183,6 +232,22 @@ impl FieldDict {
         self.derived.iter().find(|d| d.id == id)
     }
 
+    /// The plausibility rule of a field: one that lists it, else the rule of
+    /// its unit (number fields) or the general date rule (date fields).
+    pub fn plausible_rule(&self, f: &FieldDef) -> Option<&Plausible> {
+        let listed = self.plausible.iter().find(|p| p.fields.contains(&f.id));
+        listed.or_else(|| {
+            self.plausible.iter().find(|p| {
+                p.fields.is_empty()
+                    && match f.kind {
+                        FieldType::Number => p.kind.is_none() && p.unit.is_some() && p.unit == f.unit,
+                        FieldType::Date => p.kind == Some(FieldType::Date),
+                        _ => false,
+                    }
+            })
+        })
+    }
+
     /// Whether an id names a known raw or derived field.
     pub fn knows(&self, id: &str) -> bool {
         self.label(id).is_some()
@@ -198,6 +263,33 @@ pub fn unit_factor(from: &str, to: &str) -> Option<f64> {
     let (kf, ff) = unit_base(from)?;
     let (kt, ft) = unit_base(to)?;
     (kf == kt).then_some(ff / ft)
+}
+
+/// The units a value in `to` may be written in (`to` itself first).
+pub fn units_like(to: &str) -> Vec<&str> {
+    const NAMES: &[&str] = &[
+        "亩",
+        "公顷",
+        "平方米",
+        "平方公里",
+        "万元",
+        "元",
+        "千元",
+        "亿元",
+        "公斤",
+        "吨",
+        "万公斤",
+        "%",
+        "‰",
+    ];
+    let mut out = vec![to];
+    out.extend(
+        NAMES
+            .iter()
+            .copied()
+            .filter(|u| *u != to && unit_factor(u, to).is_some()),
+    );
+    out
 }
 
 /// Whether a text is a convertible unit (area, money or ratio).
@@ -284,6 +376,12 @@ mod tests {
             assert!(d.sheet_fields(&s.id).len() >= 2, "sheet {} has no fields", s.id);
         }
         assert_eq!(d.sheet_fields("funds")[0].id, PROJECT_ID);
+    }
+
+    #[test]
+    fn accepted_units() {
+        assert_eq!(units_like("亩"), vec!["亩", "公顷", "平方米", "平方公里"]);
+        assert_eq!(units_like("个"), vec!["个"]);
     }
 
     #[test]

@@ -77,6 +77,8 @@ fn check_fonts(ds: &mut Dataset, fonts: &FontSet) {
 
 /// Score a dataset under a model (no rendering).
 pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i32; 3]>) -> Result<Run> {
+    let mut dataset = dataset;
+    crate::model::inputs::review(&mut dataset, &model, &dict, date);
     let table = metrics::compute_with(&dataset, &model.prices)?;
     let eval = score::evaluate(&table.frame, &model)?;
     let mut log = dataset.log.clone();

@@ -120,10 +120,15 @@ pub fn read_number(d: &Data) -> (Read, bool) {
             excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}"))),
             false,
         ),
+        Data::Float(_) => (Read::Invalid(OUT_OF_RANGE.into()), false),
+        Data::DateTime(dt) if !dt.as_f64().is_finite() => (Read::Invalid(OUT_OF_RANGE.into()), false),
         Data::Bool(_) => (Read::Invalid("是逻辑值，此列应填写数值".into()), false),
         _ => (Read::Invalid("是日期，此列应填写数值".into()), false),
     }
 }
+
+/// A number too large for the computer's numbers (e.g. `1e999`).
+const OUT_OF_RANGE: &str = "不是有效的数值（超出可表示的数值范围），请只填写数字";
 
 /// Read a number written as text (see [`read_number`]).
 pub fn read_number_text(s: &str) -> (Read, bool) {
@@ -143,6 +148,9 @@ pub fn read_number_text(s: &str) -> (Read, bool) {
     };
     match body.parse::<f64>() {
         Ok(v) if v.is_finite() => (Read::Value(Value::Number(v)), pct),
+        Ok(v) if v.is_infinite() && body.bytes().any(|b| b.is_ascii_digit()) => {
+            (Read::Invalid(OUT_OF_RANGE.into()), false)
+        }
         _ => (Read::Invalid(number_problem(&t)), false),
     }
 }
@@ -161,7 +169,8 @@ pub fn read_text(d: &Data) -> Read {
                 Read::Value(Value::Text(t.to_string()))
             }
         }
-        Data::Float(f) => Read::Value(Value::Text(format_number(*f))),
+        Data::Float(f) if f.is_finite() => Read::Value(Value::Text(format_number(*f))),
+        Data::Float(_) => Read::Invalid(OUT_OF_RANGE.into()),
         Data::Int(i) => Read::Value(Value::Text(i.to_string())),
         Data::Error(e) => {
             excel_error(&e.to_string()).unwrap_or_else(|| Read::Invalid(format!("单元格为 Excel 错误值 {e}")))
@@ -202,6 +211,7 @@ pub fn read_date(d: &Data) -> Read {
     let invalid = || Read::Invalid("不是有效的日期，请按 2024-05-01 的格式填写".into());
     match d {
         Data::Empty => Read::Missing,
+        Data::Float(f) if !f.is_finite() => Read::Invalid(OUT_OF_RANGE.into()),
         Data::DateTime(dt) => excel_serial_to_iso(dt.as_f64()).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
         Data::Float(f) => excel_serial_to_iso(*f).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
         Data::Int(i) => excel_serial_to_iso(*i as f64).map_or_else(invalid, |s| Read::Value(Value::Date(s))),
@@ -219,10 +229,14 @@ pub fn read_date(d: &Data) -> Read {
                 return Read::NotApplicable;
             }
             // A serial number exported as text (csv saved from Excel).
-            if let Ok(serial) = t.parse::<f64>()
-                && (10_000.0..100_000.0).contains(&serial)
-            {
-                return excel_serial_to_iso(serial).map_or_else(invalid, |s| Read::Value(Value::Date(s)));
+            match t.parse::<f64>() {
+                Ok(serial) if (10_000.0..100_000.0).contains(&serial) => {
+                    return excel_serial_to_iso(serial).map_or_else(invalid, |s| Read::Value(Value::Date(s)));
+                }
+                Ok(x) if !x.is_finite() && t.bytes().any(|b| b.is_ascii_digit()) => {
+                    return Read::Invalid(OUT_OF_RANGE.into());
+                }
+                _ => {}
             }
             parse_date_text(t).map_or_else(invalid, |s| Read::Value(Value::Date(s)))
         }
@@ -298,6 +312,16 @@ mod tests {
         assert_eq!(num("不涉及"), Read::NotApplicable);
         assert_eq!(num("空"), Read::Missing);
         assert_eq!(num("-"), Read::Missing);
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_invalid_numbers_not_dates() {
+        let out_of_range = Read::Invalid(OUT_OF_RANGE.into());
+        assert_eq!(num("1e999"), out_of_range);
+        assert_eq!(read_number(&Data::Float(f64::INFINITY)).0, out_of_range);
+        assert_eq!(read_date(&Data::String("1e999".into())), out_of_range);
+        assert_eq!(read_text(&Data::Float(f64::NAN)), out_of_range);
+        assert!(matches!(num("inf"), Read::Invalid(m) if m.starts_with("不是有效的数值，")));
     }
 
     #[test]

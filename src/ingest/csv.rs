@@ -1,7 +1,7 @@
 //! CSV inputs: encoding detection (UTF-8, UTF-8 with BOM, UTF-16 with BOM,
 //! otherwise GB18030, a superset of GBK) and RFC 4180 parsing.
 
-use calamine::Data;
+use super::grid::MAX_CELL_CHARS;
 
 /// Text of a csv file and the encoding it was read as.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
@@ -23,61 +23,69 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// Parse csv text into rows of string cells (empty fields are `Data::Empty`).
-/// Stops with `Err(row)` when a row beyond `max_rows` or a field beyond
-/// `max_cols` is met.
-pub fn parse(text: &str, max_rows: usize, max_cols: usize) -> Result<Vec<Vec<Data>>, (usize, usize)> {
+/// Parse csv text, handing each non-empty field to `cell(row, column,
+/// text)` (0-based) in reading order; `cell` may stop the parse. A field
+/// longer than [`MAX_CELL_CHARS`] is cut one character after the limit, so
+/// that the caller sees it is too long without holding it whole. Returns
+/// the cell of a quote that is never closed (the rest of the file then
+/// reads as that one field), if any.
+pub fn parse<E>(
+    text: &str,
+    mut cell: impl FnMut(usize, usize, String) -> Result<(), E>,
+) -> Result<Option<(usize, usize)>, E> {
     let sep = sniff_separator(text);
-    let mut rows: Vec<Vec<Data>> = Vec::new();
-    let mut row: Vec<Data> = Vec::new();
+    let (mut r, mut c) = (0usize, 0usize);
     let mut field = String::new();
+    let mut chars_in_field = 0usize;
     let mut quoted = false;
+    let mut opened = (0usize, 0usize);
     let mut chars = text.chars().peekable();
-    let push_field = |row: &mut Vec<Data>, field: &mut String| -> Result<(), ()> {
-        if row.len() >= max_cols {
-            return Err(());
-        }
-        row.push(if field.is_empty() {
-            Data::Empty
+    let mut push = |field: &mut String, n: &mut usize, r: usize, c: usize| {
+        *n = 0;
+        if field.is_empty() {
+            Ok(())
         } else {
-            Data::String(std::mem::take(field))
-        });
-        Ok(())
+            cell(r, c, std::mem::take(field))
+        }
     };
-    while let Some(c) = chars.next() {
+    let add = |field: &mut String, n: &mut usize, ch: char| {
+        if *n <= MAX_CELL_CHARS {
+            field.push(ch);
+        }
+        *n += 1;
+    };
+    while let Some(ch) = chars.next() {
         if quoted {
-            match c {
+            match ch {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
-                    field.push('"');
+                    add(&mut field, &mut chars_in_field, '"');
                 }
                 '"' => quoted = false,
-                c => field.push(c),
+                ch => add(&mut field, &mut chars_in_field, ch),
             }
             continue;
         }
-        match c {
-            '"' if field.is_empty() => quoted = true,
-            c if c == sep => push_field(&mut row, &mut field).map_err(|()| (rows.len(), max_cols))?,
+        match ch {
+            '"' if field.is_empty() => {
+                quoted = true;
+                opened = (r, c);
+            }
+            ch if ch == sep => {
+                push(&mut field, &mut chars_in_field, r, c)?;
+                c += 1;
+            }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
-                push_field(&mut row, &mut field).map_err(|()| (rows.len(), max_cols))?;
-                if rows.len() >= max_rows {
-                    return Err((rows.len(), 0));
-                }
-                rows.push(std::mem::take(&mut row));
+                push(&mut field, &mut chars_in_field, r, c)?;
+                r += 1;
+                c = 0;
             }
-            c => field.push(c),
+            ch => add(&mut field, &mut chars_in_field, ch),
         }
     }
-    if !field.is_empty() || !row.is_empty() {
-        push_field(&mut row, &mut field).map_err(|()| (rows.len(), max_cols))?;
-        if rows.len() >= max_rows {
-            return Err((rows.len(), 0));
-        }
-        rows.push(row);
-    }
-    Ok(rows)
+    push(&mut field, &mut chars_in_field, r, c)?;
+    Ok(quoted.then_some(opened))
 }
 
 /// Comma unless the first line has more tabs or semicolons.
@@ -94,16 +102,34 @@ fn sniff_separator(text: &str) -> char {
 mod tests {
     use super::*;
 
-    fn s(x: &str) -> Data {
-        Data::String(x.into())
+    /// Every non-empty field as (row, column, text).
+    fn cells(text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        parse(text, |r, c, t| {
+            out.push((r, c, t));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        out
+    }
+
+    fn at(r: usize, c: usize, t: &str) -> (usize, usize, String) {
+        (r, c, t.to_string())
     }
 
     #[test]
     fn quoted_fields_and_line_ends() {
-        let rows = parse("项目编号,金额\r\n\"QL-1\",\"1,234.5\"\n\"a\"\"b\",\n", 10, 10).unwrap();
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1], vec![s("QL-1"), s("1,234.5")]);
-        assert_eq!(rows[2], vec![s("a\"b"), Data::Empty]);
+        let got = cells("项目编号,金额\r\n\"QL-1\",\"1,234.5\"\n\"a\"\"b\",\n");
+        assert_eq!(
+            got,
+            vec![
+                at(0, 0, "项目编号"),
+                at(0, 1, "金额"),
+                at(1, 0, "QL-1"),
+                at(1, 1, "1,234.5"),
+                at(2, 0, "a\"b")
+            ]
+        );
     }
 
     #[test]
@@ -116,8 +142,22 @@ mod tests {
     }
 
     #[test]
-    fn limits_stop_parsing() {
-        assert_eq!(parse("a\nb\nc\n", 2, 10), Err((2, 0)));
-        assert_eq!(parse("a,b,c\n", 10, 2), Err((0, 2)));
+    fn the_callback_stops_the_parse_and_long_fields_are_cut() {
+        let mut seen = 0;
+        let r = parse("a\nb\nc\n", |r, _, _| {
+            seen += 1;
+            if r >= 1 { Err(r) } else { Ok(()) }
+        });
+        assert_eq!((r, seen), (Err(1), 2));
+        let mut n = 0;
+        let open = parse("a,\"b\n c,d\n", |_, _, _| {
+            n += 1;
+            Ok::<(), ()>(())
+        });
+        assert_eq!((open, n), (Ok(Some((0, 1))), 2));
+        let long = "x".repeat(MAX_CELL_CHARS + 5000);
+        let got = cells(&format!("{long},y"));
+        assert_eq!(got[0].2.chars().count(), MAX_CELL_CHARS + 1);
+        assert_eq!(got[1], at(0, 1, "y"));
     }
 }

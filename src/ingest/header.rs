@@ -5,7 +5,7 @@
 //! (`(20分)`, `（注：…）`) dropped, and a unit in brackets (`（公顷）`,
 //! `（单位：万元）`) split off.
 
-use crate::fields::{FieldDef, FieldDict, PROJECT_ID, is_convertible_unit};
+use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, is_convertible_unit};
 
 /// A header cell recognised as a field.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +137,26 @@ pub fn match_header(dict: &FieldDict, sheet: &str, text: &str) -> Option<HeaderM
         })
 }
 
+/// A label naming a number field with a unit the dictionary does not know
+/// (`整治前耕地面积（垧）`): the field and the unit as written.
+pub fn match_unknown_unit(dict: &FieldDict, sheet: &str, text: &str) -> Option<(HeaderMatch, String)> {
+    let (base, unit) = parse_label(&normalize(text));
+    if unit.is_some() {
+        return None;
+    }
+    let (close, open) = match base.chars().last()? {
+        ')' => (')', '('),
+        ']' => (']', '['),
+        _ => return None,
+    };
+    let start = base.rfind(open)?;
+    let inner = &base[start + 1..base.len() - close.len_utf8()];
+    let inner = inner.strip_prefix("单位:").unwrap_or(inner);
+    let m = match_header(dict, sheet, &base[..start])?;
+    let f = dict.field(&m.field)?;
+    (f.kind == FieldType::Number && f.unit.is_some() && !inner.is_empty()).then(|| (m, inner.to_string()))
+}
+
 /// Candidate labels of a column under a two-row header: the parent label
 /// (carried across a horizontal merge) combined with the child label.
 pub fn two_row_labels(parent: &str, child: &str) -> Vec<String> {
@@ -189,6 +209,30 @@ pub fn caption_units(text: &str) -> Vec<String> {
         rest = after;
     }
     out
+}
+
+/// The unit named in a caption line that is not a unit the dictionary
+/// knows (`单位：垧`), if the line names no known unit.
+pub fn caption_unknown_unit(text: &str) -> Option<String> {
+    if !caption_units(text).is_empty() {
+        return None;
+    }
+    let n = normalize(text);
+    let mut rest = n.as_str();
+    while let Some(pos) = rest.find("单位:") {
+        let after = &rest[pos + "单位:".len()..];
+        if !rest[..pos].ends_with("填报") && !rest[..pos].ends_with("填表") {
+            let tok = after
+                .split(['、', ',', '，', ';', '；', '/', '(', ')'])
+                .next()
+                .unwrap_or("");
+            if !tok.is_empty() && as_unit(tok).is_none() {
+                return Some(tok.chars().take(10).collect());
+            }
+        }
+        rest = after;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -245,6 +289,19 @@ mod tests {
     }
 
     #[test]
+    fn unknown_units_name_their_field() {
+        let d = FieldDict::bundled();
+        let (m, unit) = match_unknown_unit(&d, "farmland", "整治前耕地面积（垧）").unwrap();
+        assert_eq!((m.field.as_str(), unit.as_str()), ("farmland_before", "垧"));
+        let (_, unit) = match_unknown_unit(&d, "farmland", "新增耕地面积【单位：垧】").unwrap();
+        assert_eq!(unit, "垧");
+        // A known unit, a text field, or no field: not an unknown unit.
+        assert!(match_unknown_unit(&d, "farmland", "整治前耕地面积（公顷）").is_none());
+        assert!(match_unknown_unit(&d, "ledger", "项目名称（全称）").is_none());
+        assert!(match_unknown_unit(&d, "farmland", "备注（垧）").is_none());
+    }
+
+    #[test]
     fn caption_line_units() {
         assert_eq!(
             caption_units("填报单位：某县自然资源局    单位：公顷、元"),
@@ -252,5 +309,7 @@ mod tests {
         );
         assert_eq!(caption_units("单位：亩、万元"), vec!["亩", "万元"]);
         assert!(caption_units("填报单位：某县自然资源局").is_empty());
+        assert_eq!(caption_unknown_unit("单位：垧、万元").as_deref(), Some("垧"));
+        assert_eq!(caption_unknown_unit("填报单位：某县  单位：公顷"), None);
     }
 }

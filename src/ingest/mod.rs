@@ -8,16 +8,23 @@
 
 pub mod cell;
 pub mod csv;
+pub mod grid;
+pub mod guard;
 pub mod header;
+pub mod ids;
 pub mod layers;
 pub mod limits;
 pub mod log;
+mod ods;
 pub mod parquet;
+pub mod plausible;
 pub mod sheet;
 pub mod source;
+mod xls;
+mod xlsx;
 
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use cell::Value;
 pub use limits::Limits;
 pub use log::{Finding, Origin, QualityLog, Severity, SheetTally};
@@ -55,8 +62,8 @@ impl Source {
         if path.is_dir() && name.to_lowercase().ends_with(".gdb") {
             return Ok(Self::new(name, Vec::new()));
         }
-        let data = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-        let mut src = Self::new(name, data);
+        let data = std::fs::read(path).map_err(|e| anyhow::anyhow!(read_error(path, &e)))?;
+        let mut src = Self::new(grid::visible(&name), data);
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
             src.siblings = layers::shapefile::siblings_on_disk(path);
         }
@@ -72,6 +79,23 @@ pub const INPUT_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "c
 pub fn is_input_file(name: &str) -> bool {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     !name.starts_with("~$") && ext.is_some_and(|e| INPUT_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Why a file could not be read, in Chinese with the path and what to do
+/// (the system's text follows in brackets).
+pub fn read_error(path: &Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let p = grid::visible(&path.display().to_string());
+    let what = match e.kind() {
+        K::NotFound => format!("找不到文件“{p}”：请检查路径和文件名是否正确（文件名中的空格需用引号括起）"),
+        K::PermissionDenied => format!("没有读取文件“{p}”的权限：请检查文件权限，或先复制到自己的文件夹再读取"),
+        K::IsADirectory => format!("“{p}”是文件夹而不是文件：请指定其中的工作簿文件"),
+        K::InvalidFilename => format!("文件名“{p}”无效：请检查路径"),
+        K::OutOfMemory => format!("读取文件“{p}”时内存不足：请拆分文件后重试"),
+        _ if path.is_dir() => format!("“{p}”是文件夹而不是文件：请指定其中的工作簿文件"),
+        _ => format!("无法读取文件“{p}”：请确认文件未被其他程序占用且磁盘可读"),
+    };
+    format!("{what}（{e}）")
 }
 
 /// Identity of an input, for the reproducibility stamp.
@@ -196,6 +220,8 @@ pub struct Dataset {
     pub texts: Vec<(Origin, String)>,
     /// Survey polygon layers (地类图斑, 永久基本农田, 生态保护红线, 整治区域), bound to projects.
     pub layers: layers::SpatialData,
+    /// Columns not imported because their unit cannot be converted.
+    pub unknown_units: Vec<UnknownUnit>,
 }
 
 /// A data row of a sheet: field → (value, origin).
@@ -208,6 +234,18 @@ pub struct RawRow {
     pub conversions: BTreeMap<String, String>,
 }
 
+/// A column whose header names a unit that cannot be converted to its
+/// field's unit (`整治前耕地面积（垧）`): the column was not imported. Kept as
+/// data so that a model that reads the field can make it an error.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UnknownUnit {
+    pub field: String,
+    /// The unit as written.
+    pub unit: String,
+    /// The header cell.
+    pub origin: Origin,
+}
+
 /// Rows of all files, by sheet id, in input order.
 #[derive(Default)]
 pub struct Collected {
@@ -215,6 +253,8 @@ pub struct Collected {
     pub texts: Vec<(Origin, String)>,
     /// 图斑明细 read from parquet files, in input order.
     pub tables: Vec<parquet::PatchTable>,
+    /// Columns not imported for their unit.
+    pub unknown_units: Vec<UnknownUnit>,
 }
 
 /// Read all sources into a dataset, with the default limits.
@@ -308,7 +348,7 @@ fn read_workbook(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut Coll
             sheet_id,
             dict,
         };
-        sheet::read_sheet(&ctx, &sg.grid.rows, out, log);
+        sheet::read_sheet(&ctx, &sg.grid, out, log);
     }
     if is_workbook && !sheets.is_empty() {
         for s in dict.sheets.iter().filter(|s| s.required && !seen.contains(&s.id)) {
@@ -322,7 +362,7 @@ fn read_workbook(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut Coll
 }
 
 /// The dictionary sheet whose header best matches a csv file's rows.
-fn guess_sheet<'a>(dict: &'a FieldDict, rows: &[Vec<calamine::Data>]) -> Option<&'a str> {
+fn guess_sheet<'a>(dict: &'a FieldDict, rows: &[grid::Row]) -> Option<&'a str> {
     dict.sheets
         .iter()
         .filter_map(|s| sheet::find_header(rows, dict, &s.id).map(|h| (h.score(), s.id.as_str())))
@@ -372,7 +412,11 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
                 log.error(
                     row.key_origin.clone(),
                     &row.project,
-                    format!("项目编号“{}”未在任何“项目台账”中登记，该行未导入", row.project),
+                    format!(
+                        "项目编号“{}”未在任何“项目台账”中登记，该行未导入{}",
+                        row.project,
+                        ids::odd_hint(&row.project)
+                    ),
                 );
                 continue;
             };
@@ -444,6 +488,7 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
         inputs,
         texts: collected.texts,
         layers: layers::SpatialData::default(),
+        unknown_units: collected.unknown_units,
     }
 }
 

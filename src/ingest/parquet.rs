@@ -14,6 +14,7 @@ use super::cell::{self, Read, Value};
 use super::header::{self, HeaderMatch};
 use super::limits::Limits;
 use super::log::{Origin, QualityLog, Severity, SheetTally};
+use super::plausible::{self, Verdict};
 use super::sheet::convert;
 use super::{Collected, DetailRows, Origins, Source};
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, unit_factor};
@@ -90,7 +91,7 @@ pub fn read_patches(src: &Source, dict: &FieldDict, limits: &Limits, out: &mut C
         dict,
     };
     let mut rows = RowLog::default();
-    let read = super::source::catch_quietly(|| read_table(&ctx, &src.data, limits, &mut rows, log));
+    let read = super::guard::catch_quietly(|| read_table(&ctx, &src.data, limits, &mut rows, log));
     rows.finish(&ctx, log);
     match read {
         Ok(Ok(read)) => {
@@ -363,10 +364,12 @@ fn build(ctx: &Ctx, cols: &[Col], df: &DataFrame, rows: &mut RowLog, log: &mut Q
         let series = match c.field.kind {
             FieldType::Number => number_column(ctx, c, s, rows, log)?.into_series(),
             _ => {
-                let t = text_column(c, s)?;
+                let t = visible_column(ctx, c, text_column(c, s)?, rows, log);
                 collect_texts(ctx, c, &t, &mut texts);
                 let t = if c.field.kind == FieldType::Enum {
                     enum_column(ctx, c, &t, rows, log)
+                } else if c.field.id == PROJECT_ID {
+                    id_column(ctx, c, &t, rows, log)
                 } else {
                     t
                 };
@@ -559,11 +562,89 @@ fn number_column(
     } else {
         return Err(wrong_type(c, dt, "数值"));
     };
-    Ok(if c.factor == 1.0 {
+    let values = if c.factor == 1.0 {
         values
     } else {
         values.apply_values(|x| convert(x, c.factor))
-    })
+    };
+    Ok(plausible_column(ctx, c, values, rows, log))
+}
+
+/// Values checked against the field's plausibility rule: errors logged and
+/// left missing, warnings logged.
+fn plausible_column(
+    ctx: &Ctx,
+    c: &Col,
+    values: Float64Chunked,
+    rows: &mut RowLog,
+    log: &mut QualityLog,
+) -> Float64Chunked {
+    let f = c.field;
+    let Some(rule) = ctx.dict.plausible_rule(f) else {
+        return values;
+    };
+    let checked = values.iter().enumerate().map(|(i, v)| {
+        let x = v?;
+        let (severity, why) = match plausible::number(f, rule, x) {
+            Verdict::Fine => return Some(x),
+            Verdict::Warn(why) => (Severity::Warning, why),
+            Verdict::Error(why) => (Severity::Error, why),
+        };
+        let kind = format!("“{}”数值不合理", f.name);
+        rows.push(log, severity, &kind, ctx.at(i, &c.name), &plausible::shown(x), why);
+        (severity != Severity::Error).then_some(x)
+    });
+    Float64Chunked::from_iter_options(f.id.as_str().into(), checked)
+}
+
+/// Texts with control characters written out visibly (`\u{1b}`), logged.
+fn visible_column(ctx: &Ctx, c: &Col, t: StringChunked, rows: &mut RowLog, log: &mut QualityLog) -> StringChunked {
+    if !t.iter().flatten().any(super::grid::has_hidden) {
+        return t;
+    }
+    let shown = t.iter().enumerate().map(|(i, v)| {
+        let v = v?;
+        if !super::grid::has_hidden(v) {
+            return Some(v.to_string());
+        }
+        let shown = super::grid::visible(v);
+        rows.push(
+            log,
+            Severity::Warning,
+            "含有不可见的控制字符",
+            ctx.at(i, &c.name),
+            &shown,
+            "单元格含有不可见的控制字符，已按原样标出（如 \\u{1b}）；请在原系统中删除这些字符".into(),
+        );
+        Some(shown)
+    });
+    StringChunked::from_iter_options(c.field.id.as_str().into(), shown)
+}
+
+/// Project ids with full-width and look-alike characters made plain (logged).
+fn id_column(ctx: &Ctx, c: &Col, t: &StringChunked, rows: &mut RowLog, log: &mut QualityLog) -> StringChunked {
+    if t.iter().flatten().all(str::is_ascii) {
+        return t.clone();
+    }
+    let fixed = t.iter().enumerate().map(|(i, v)| {
+        let v = v?;
+        let (id, changed) = super::ids::normalize(v);
+        if !changed.is_empty() {
+            rows.push(
+                log,
+                Severity::Warning,
+                "项目编号含有全角或形近字符",
+                ctx.at(i, &c.name),
+                v,
+                format!(
+                    "项目编号“{v}”含有全角或形近字符 {}，已按“{id}”读取；请在原系统中改为半角字符",
+                    super::ids::describe(&changed)
+                ),
+            );
+        }
+        Some(id).filter(|id| !id.is_empty())
+    });
+    StringChunked::from_iter_options(c.field.id.as_str().into(), fixed)
 }
 
 /// Distinct non-ASCII texts of a column with their first row (for the font check).
@@ -638,7 +719,10 @@ pub fn attach(
         log.error(
             cell_origin(&table.file, &table.sheet, row, &table.key_column),
             id,
-            format!("项目编号“{id}”未在任何“项目台账”中登记，{tail}"),
+            format!(
+                "项目编号“{id}”未在任何“项目台账”中登记，{tail}{}",
+                super::ids::odd_hint(id)
+            ),
         );
     }
     frame

@@ -3,9 +3,12 @@
 //! skipping and reporting subtotal, note and sign-off rows.
 
 use super::cell::{self, Read, Value};
+use super::grid::{Grid, Row};
 use super::header::{self, HeaderMatch};
+use super::ids;
 use super::log::{self, Origin, QualityLog, SheetTally};
-use super::{Collected, RawRow};
+use super::plausible::{self, Verdict};
+use super::{Collected, RawRow, UnknownUnit};
 use crate::fields::{FieldDef, FieldDict, FieldType, PROJECT_ID, unit_factor};
 use calamine::Data;
 use std::collections::BTreeMap;
@@ -54,11 +57,11 @@ fn text_of(d: Option<&Data>) -> String {
 
 /// Header candidates starting at row `i`: one row, or two rows with the
 /// upper labels carried across horizontally merged (empty) cells.
-fn header_at(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str, i: usize, two: bool) -> Header {
+fn header_at(rows: &[Row], dict: &FieldDict, sheet: &str, i: usize, two: bool) -> Header {
     let top = &rows[i];
-    let empty = Vec::new();
+    let empty = Row::default();
     let below = if two { rows.get(i + 1).unwrap_or(&empty) } else { &empty };
-    let width = top.len().max(below.len());
+    let width = top.width().max(below.width());
     let mut columns = Vec::with_capacity(width);
     let mut labels = Vec::with_capacity(width);
     let mut parent = String::new();
@@ -71,15 +74,12 @@ fn header_at(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str, i: usize, two: b
             parent.clear();
         }
         if !two {
-            columns.push(header::match_header(dict, sheet, &t));
+            columns.push(recognise(dict, sheet, std::slice::from_ref(&t)));
             labels.push(t);
             continue;
         }
         let p = if t.trim().is_empty() { parent.clone() } else { t.clone() };
-        let m = header::two_row_labels(&p, &b)
-            .iter()
-            .find_map(|l| header::match_header(dict, sheet, l));
-        columns.push(m);
+        columns.push(recognise(dict, sheet, &header::two_row_labels(&p, &b)));
         labels.push(match (p.trim().is_empty(), b.trim().is_empty()) {
             (false, false) => format!("{p}/{b}"),
             (true, _) => b,
@@ -94,9 +94,22 @@ fn header_at(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str, i: usize, two: b
     }
 }
 
+/// The field a column's candidate labels name; a number field written with
+/// a unit the dictionary does not know keeps that unit (it is refused later).
+fn recognise(dict: &FieldDict, sheet: &str, labels: &[String]) -> Option<HeaderMatch> {
+    labels
+        .iter()
+        .find_map(|l| header::match_header(dict, sheet, l))
+        .or_else(|| {
+            labels.iter().find_map(|l| {
+                header::match_unknown_unit(dict, sheet, l).map(|(m, unit)| HeaderMatch { unit: Some(unit), ..m })
+            })
+        })
+}
+
 /// The header: among the first rows, the one (or pair) matching most
 /// fields, which must include 项目编号. One row wins ties.
-pub fn find_header(rows: &[Vec<Data>], dict: &FieldDict, sheet: &str) -> Option<Header> {
+pub fn find_header(rows: &[Row], dict: &FieldDict, sheet: &str) -> Option<Header> {
     let mut best: Option<Header> = None;
     for i in 0..rows.len().min(HEADER_SCAN_ROWS) {
         for two in [false, true] {
@@ -131,7 +144,8 @@ impl SheetCtx<'_> {
 }
 
 /// Read one sheet's rows into `out`.
-pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: &mut QualityLog) {
+pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut QualityLog) {
+    let rows = grid.rows.as_slice();
     let Some(header) = find_header(rows, ctx.dict, ctx.sheet_id) else {
         if rows.iter().any(|r| !r.is_empty()) {
             log.error(
@@ -142,8 +156,8 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
         }
         return;
     };
-    let captions = caption_lines(ctx, rows, header.row);
-    let columns = resolve_columns(ctx, &header, &captions, log);
+    let captions = caption_lines(ctx, rows, header.row, log);
+    let columns = resolve_columns(ctx, &header, &captions, &mut out.unknown_units, log);
     check_required(ctx, &header, &columns, log);
     let key_col = columns
         .iter()
@@ -154,32 +168,26 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
         ..Default::default()
     };
     let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
+    let mut watch = PercentWatch::default();
     let first_data = header.row + header.height;
     for (i, row) in rows.iter().enumerate().skip(first_data) {
-        if row.iter().all(is_blank) {
+        if row.iter().all(|(_, d)| is_blank(d)) {
             continue;
         }
         tally.rows_read += 1;
         if let Some((skip, c)) = skip_reason(row) {
             tally.rows_skipped += 1;
-            log.info(ctx.at(i, c), &cell::raw_text(&row[c]), skip.message());
+            let raw = row.get(c).map(cell::raw_text).unwrap_or_default();
+            log.info(ctx.at(i, c), &raw, skip.message());
             if skip == Skip::Total {
                 check_total(ctx, row, i, &columns, &sums, log);
             }
             continue;
         }
         let key_c = key_col.unwrap_or(0);
-        let project = match row.get(key_c).map(cell::read_text) {
-            Some(Read::Value(Value::Text(t))) => t,
-            _ => {
-                tally.rows_skipped += 1;
-                log.error(
-                    ctx.at(i, key_c),
-                    "",
-                    "该行有数据但缺少项目编号，整行未导入；请补填项目编号".into(),
-                );
-                continue;
-            }
+        let Some(project) = project_id(ctx, row.get(key_c), i, key_c, log) else {
+            tally.rows_skipped += 1;
+            continue;
         };
         let mut values = BTreeMap::new();
         let mut conversions = BTreeMap::new();
@@ -195,7 +203,9 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
             if let Data::String(s) = d {
                 out.texts.push((origin.clone(), s.clone()));
             }
-            if let Some(v) = read_field(field, m, d, &origin, log) {
+            let percent = grid.is_percent(i, c);
+            watch.note(c, field, m, d, percent, &origin);
+            if let Some(v) = read_field(ctx.dict, field, m, d, percent, &origin, log) {
                 if let Value::Number(x) = v {
                     *sums.entry(c).or_default() += x;
                     if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
@@ -223,6 +233,7 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
             conversions,
         });
     }
+    watch.finish(log);
     log.tallies.push(tally);
 }
 
@@ -251,14 +262,101 @@ fn check_required(ctx: &SheetCtx, header: &Header, columns: &[Option<Column>], l
     }
 }
 
+/// The project id of a row, with full-width and look-alike characters made
+/// plain (reported); `None` (logged) when the row has none.
+fn project_id(ctx: &SheetCtx, d: Option<&Data>, i: usize, c: usize, log: &mut QualityLog) -> Option<String> {
+    let Some(Read::Value(Value::Text(t))) = d.map(cell::read_text) else {
+        log.error(
+            ctx.at(i, c),
+            "",
+            "该行有数据但缺少项目编号，整行未导入；请补填项目编号".into(),
+        );
+        return None;
+    };
+    let (id, changed) = ids::normalize(&t);
+    if !changed.is_empty() {
+        log.warn(
+            ctx.at(i, c),
+            &t,
+            format!(
+                "项目编号“{t}”含有全角或形近字符 {}，已按“{id}”读取；请在原表中改为半角字符",
+                ids::describe(&changed)
+            ),
+        );
+    }
+    if id.is_empty() {
+        log.error(
+            ctx.at(i, c),
+            &t,
+            "项目编号只含不可见字符，整行未导入；请补填项目编号".into(),
+        );
+        return None;
+    }
+    Some(id)
+}
+
+/// Plain numbers (no percent format, no % sign) read in percent fields, by
+/// column: a column whose values are all fractions ≤ 1 was probably typed
+/// as fractions (0.98 for 98%) and is read as 0.98%.
+#[derive(Default)]
+struct PercentWatch {
+    /// Column → (field name, cells with their raw text and value).
+    columns: BTreeMap<usize, (String, Vec<PlainNumber>)>,
+}
+
+/// A plain number read in a percent field: cell, raw text, value.
+type PlainNumber = (Origin, String, f64);
+
+impl PercentWatch {
+    fn note(&mut self, c: usize, f: &FieldDef, col: &Column, d: &Data, percent: bool, origin: &Origin) {
+        if !f.is_percent() || percent || col.unit.is_some() {
+            return;
+        }
+        if let (Read::Value(Value::Number(x)), false) = cell::read_number(d) {
+            let entry = self.columns.entry(c).or_insert_with(|| (f.name.clone(), Vec::new()));
+            entry.1.push((origin.clone(), cell::raw_text(d), x));
+        }
+    }
+
+    fn finish(self, log: &mut QualityLog) {
+        for (name, cells) in self.columns.into_values() {
+            let fractions = cells.iter().all(|(_, _, x)| (0.0..=1.0).contains(x))
+                && cells.iter().any(|(_, _, x)| *x > 0.0 && *x < 1.0);
+            if !fractions {
+                continue;
+            }
+            for (origin, raw, x) in cells {
+                log.warn(
+                    origin,
+                    &raw,
+                    format!(
+                        "“{name}”为 {raw}，按百分数读作 {raw}%；该列数值都不大于 1，可能是按小数填写的（{raw} 表示 {}%）：如是，请改为 {}，或把单元格设为百分比格式",
+                        cell::format_number(round6(x * 100.0)),
+                        cell::format_number(round6(x * 100.0))
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Caption lines above the header naming units, with their cells.
-fn caption_lines(ctx: &SheetCtx, rows: &[Vec<Data>], header_row: usize) -> Vec<(String, Origin)> {
+fn caption_lines(ctx: &SheetCtx, rows: &[Row], header_row: usize, log: &mut QualityLog) -> Vec<(String, Origin)> {
     let mut out = Vec::new();
     for (r, row) in rows.iter().enumerate().take(header_row) {
-        for (c, d) in row.iter().enumerate() {
+        for (c, d) in row.iter() {
             if let Data::String(s) = d {
                 for u in header::caption_units(s) {
                     out.push((u, ctx.at(r, c)));
+                }
+                if let Some(u) = header::caption_unknown_unit(s) {
+                    log.warn(
+                        ctx.at(r, c),
+                        s,
+                        format!(
+                            "说明行中的单位“{u}”无法识别，未按它换算；表头未写单位的列按标准单位（亩、万元等）读取，请核对或在表头中写明单位"
+                        ),
+                    );
                 }
             }
         }
@@ -272,6 +370,7 @@ fn resolve_columns(
     ctx: &SheetCtx,
     header: &Header,
     captions: &[(String, Origin)],
+    unknown: &mut Vec<UnknownUnit>,
     log: &mut QualityLog,
 ) -> Vec<Option<Column>> {
     let mut seen: Vec<&str> = Vec::new();
@@ -300,11 +399,22 @@ fn resolve_columns(
             out.push(None);
             continue;
         };
-        out.push(Some(column_unit(f, m, &raw, captions, at(c), log)));
+        let column = column_unit(f, m, &raw, captions, at(c), log);
+        if column.is_none() {
+            unknown.push(UnknownUnit {
+                field: f.id.clone(),
+                unit: m.unit.clone().unwrap_or_default(),
+                origin: at(c),
+            });
+        }
+        out.push(column);
     }
     out
 }
 
+/// The column's conversion into the field's unit; `None` (logged) when the
+/// header names a unit that cannot be converted: the column is not imported
+/// rather than read in the wrong unit.
 fn column_unit(
     f: &FieldDef,
     m: &HeaderMatch,
@@ -312,22 +422,24 @@ fn column_unit(
     captions: &[(String, Origin)],
     at: Origin,
     log: &mut QualityLog,
-) -> Column {
+) -> Option<Column> {
     let plain = Column {
         field: m.field.clone(),
         unit: None,
         factor: 1.0,
     };
-    let Some(to) = f.unit.as_deref() else { return plain };
+    let Some(to) = f.unit.as_deref() else {
+        return Some(plain);
+    };
     if f.kind != FieldType::Number {
-        return plain;
+        return Some(plain);
     }
     let (from, source) = match &m.unit {
-        Some(u) if u == to => return plain,
+        Some(u) if u == to => return Some(plain),
         Some(u) => (u.clone(), "表头".to_string()),
         None => match captions.iter().find(|(u, _)| u != to && unit_factor(u, to).is_some()) {
             Some((u, o)) => (u.clone(), format!(" {} 处的单位说明", o.cell)),
-            None => return plain,
+            None => return Some(plain),
         },
     };
     match unit_factor(&from, to) {
@@ -341,22 +453,33 @@ fn column_unit(
                     cell::format_number(k)
                 ),
             );
-            Column {
+            Some(Column {
                 field: m.field.clone(),
                 unit: Some(from),
                 factor: k,
-            }
+            })
         }
-        Some(_) => plain,
+        Some(_) => Some(plain),
         None => {
-            log.warn(
-                at,
-                raw,
-                format!("表头单位“{from}”无法换算为“{to}”，按“{to}”读取；请核对该列数值的单位"),
-            );
-            plain
+            log.warn(at, raw, unknown_unit_message(f, &from));
+            None
         }
     }
+}
+
+/// The finding for a column in a unit that cannot be converted to the field's.
+pub fn unknown_unit_message(f: &FieldDef, unit: &str) -> String {
+    let to = f.unit.as_deref().unwrap_or("");
+    let how = if crate::fields::is_convertible_unit(unit) || header::as_unit(unit).is_some() {
+        format!("无法换算为“{to}”")
+    } else {
+        "无法识别".to_string()
+    };
+    format!(
+        "表头单位“{unit}”{how}，“{}”该列未导入；可用的单位：{}",
+        f.name,
+        crate::fields::units_like(to).join("、")
+    )
 }
 
 /// Why a row is skipped.
@@ -389,15 +512,15 @@ fn is_blank(d: &Data) -> bool {
     }
 }
 
-fn first_col(row: &[Data]) -> usize {
-    row.iter().position(|d| !is_blank(d)).unwrap_or(0)
+fn first_col(row: &Row) -> usize {
+    row.iter().find(|(_, d)| !is_blank(d)).map_or(0, |(c, _)| c)
 }
 
 /// Subtotal, note and sign-off rows are skipped with their reason: a short
 /// text cell anywhere in the row saying 合计/总计/小计 (columns may be in any
 /// order), or a first text starting like a note or signature.
-fn skip_reason(row: &[Data]) -> Option<(Skip, usize)> {
-    for (c, d) in row.iter().enumerate() {
+fn skip_reason(row: &Row) -> Option<(Skip, usize)> {
+    for (c, d) in row.iter() {
         let Data::String(s) = d else { continue };
         if !s.contains('计') {
             continue;
@@ -447,7 +570,7 @@ const TOTAL_TOLERANCE: f64 = 0.005;
 /// Compare a 合计 row's numbers with the sums of the rows read so far.
 fn check_total(
     ctx: &SheetCtx,
-    row: &[Data],
+    row: &Row,
     i: usize,
     columns: &[Option<Column>],
     sums: &BTreeMap<usize, f64>,
@@ -499,11 +622,22 @@ pub fn convert(x: f64, factor: f64) -> f64 {
 }
 
 /// Read one cell as its field's type, converting units; logs problems.
-fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut QualityLog) -> Option<Value> {
+fn read_field(
+    dict: &FieldDict,
+    f: &FieldDef,
+    col: &Column,
+    d: &Data,
+    percent_format: bool,
+    origin: &Origin,
+    log: &mut QualityLog,
+) -> Option<Value> {
     let read = match f.kind {
         FieldType::Number => {
             let (r, pct) = cell::read_number(d);
             match r {
+                // The stored value of a percent-formatted cell is the fraction (98% is 0.98).
+                Read::Value(Value::Number(x)) if percent_format && f.is_percent() => Read::Value(Value::Number(x)),
+                Read::Value(Value::Number(x)) if percent_format => Read::Value(Value::Number(convert(x, col.factor))),
                 Read::Value(Value::Number(x)) => Read::Value(Value::Number(to_canonical(f, col, x, pct))),
                 other => other,
             }
@@ -519,7 +653,17 @@ fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut Q
         },
     };
     match read {
-        Read::Value(v) => Some(v),
+        Read::Value(v) => match plausible::check(dict, f, &v) {
+            Verdict::Fine => Some(v),
+            Verdict::Warn(why) => {
+                log.warn(origin.clone(), &cell::raw_text(d), why);
+                Some(v)
+            }
+            Verdict::Error(why) => {
+                log.error(origin.clone(), &cell::raw_text(d), why);
+                None
+            }
+        },
         Read::Missing => None,
         Read::NotApplicable => {
             log.info(
@@ -537,6 +681,7 @@ fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut Q
 }
 
 /// Convert to the field's canonical unit; percent fields become fractions.
+/// (A cell formatted as a percentage already holds the fraction: 98% is 0.98.)
 fn to_canonical(f: &FieldDef, col: &Column, x: f64, had_pct_sign: bool) -> f64 {
     if f.is_percent() {
         // A ‰ column converts to %, then every percent field is stored as a fraction.

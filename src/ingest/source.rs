@@ -2,70 +2,23 @@
 //!
 //! xlsx and xlsb are streamed cell by cell (calamine's cell readers), so a
 //! sheet whose cells lie beyond the row or column limit is refused before it
-//! is held in memory; xls and ods go through calamine's ranges (xls is
-//! bounded by its format, 65,536 × 256; ods by the decompressed-size limit);
-//! csv is decoded and parsed here. Zip-based files are checked against the decompressed
-//! size limit from their central directory before calamine opens them.
+//! is held in memory; xlsx sheets are also scanned for what calamine reads
+//! silently wrong (see [`super::xlsx`]). ods is read by [`super::ods`]
+//! (repeated rows and columns bounded); xls goes through calamine's range
+//! (bounded by its format, 65,536 × 256); csv is decoded and parsed here.
+//! Zip-based files are checked against the decompressed size limit from
+//! their central directory before they are opened. Every reader runs under
+//! [`catch_quietly`]: a library panic refuses the file with a Chinese
+//! message instead of ending the run. Every cell passes through
+//! [`Collector`].
 
+use super::grid::{Collector, Grid, Refused, Streamed, visible};
+use super::guard::catch_quietly;
 use super::limits::{self, Limits, ZipProblem};
 use super::log::{Origin, QualityLog};
-use super::{Source, csv};
+use super::{Source, csv, ods, xls, xlsx};
 use calamine::{Data, Reader, Xlsb, Xlsx, open_workbook_auto_from_rs};
 use std::io::Cursor;
-use std::panic::AssertUnwindSafe;
-
-thread_local! {
-    /// Set while this thread runs a reader whose panics are caught and reported as data errors.
-    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Run `f`, turning a panic into `Err` without the panic message on stderr
-/// (the caller reports the file in Chinese instead). Panics on other threads,
-/// or outside `f`, still print through the previous hook.
-pub(super) fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !CATCHING.with(|c| c.get()) {
-                previous(info);
-            }
-        }));
-    });
-    CATCHING.with(|c| c.set(true));
-    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
-    CATCHING.with(|c| c.set(false));
-    result
-}
-
-/// Log a sheet calamine cannot read.
-fn unreadable_sheet(log: &mut QualityLog, file: &str, sheet: &str, e: impl std::fmt::Display) {
-    log.error(
-        Origin::new(file, sheet, String::new()),
-        "",
-        format!("无法读取工作表：{e}"),
-    );
-}
-
-/// A sheet's cells at absolute positions: `rows[r][c]` is cell (r, c);
-/// rows are as long as their last used cell.
-#[derive(Debug, Clone, Default)]
-pub struct Grid {
-    pub rows: Vec<Vec<Data>>,
-}
-
-impl Grid {
-    fn set(&mut self, r: usize, c: usize, d: Data) {
-        if self.rows.len() <= r {
-            self.rows.resize_with(r + 1, Vec::new);
-        }
-        let row = &mut self.rows[r];
-        if row.len() <= c {
-            row.resize(c + 1, Data::Empty);
-        }
-        row[c] = d;
-    }
-}
 
 /// A sheet read from a file: its name in the file (the file stem for csv).
 pub struct SheetGrid {
@@ -75,46 +28,55 @@ pub struct SheetGrid {
     pub csv: bool,
 }
 
+impl SheetGrid {
+    /// A sheet that was not read (its name only).
+    pub fn empty(name: String) -> Self {
+        Self {
+            name,
+            grid: Grid::default(),
+            csv: false,
+        }
+    }
+}
+
 /// The file's extension, lower case.
 fn extension(name: &str) -> String {
     name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default()
 }
 
-/// Stream every wanted sheet of a workbook whose reader has a cell-by-cell
-/// `worksheet_cells_reader` (xlsx, xlsb).
-macro_rules! read_streamed {
-    ($src:expr, $wb:expr, $limits:expr, $wanted:expr, $log:expr) => {{
-        let (src, limits, log): (&Source, &Limits, &mut QualityLog) = ($src, $limits, $log);
-        let mut wb = $wb;
-        let mut out = Vec::new();
-        for name in wb.sheet_names() {
-            if !$wanted(&name) {
-                out.push(SheetGrid {
-                    name,
-                    grid: Grid::default(),
-                    csv: false,
-                });
-                continue;
-            }
-            let mut reader = match wb.worksheet_cells_reader(&name) {
-                Ok(r) => r,
-                Err(e) => {
-                    unreadable_sheet(log, &src.name, &name, e);
-                    continue;
-                }
-            };
-            let mut cells = std::iter::from_fn(|| match reader.next_cell() {
-                Ok(Some(c)) => Some(Ok((c.get_position(), Data::from(c.get_value().clone())))),
-                Ok(None) => None,
-                Err(e) => Some(Err(e.to_string())),
-            });
-            if let Some(grid) = collect_cells(src, &name, limits, &mut cells, log) {
-                out.push(SheetGrid { name, grid, csv: false });
-            }
-        }
-        out
-    }};
+/// A library's English error as a Chinese explanation with the original in brackets.
+pub fn library_message(e: &str) -> String {
+    let what = if e.contains("larger than its declared uncompressed size") {
+        "压缩包中的成员实际解压大小超过目录中声明的大小，文件已损坏或被改动"
+    } else if e.contains("checksum") || e.contains("Checksum") || e.contains("CRC") {
+        "压缩包校验失败，文件已损坏"
+    } else if e.contains("Cannot detect file format") {
+        "无法识别文件格式：不是 xlsx、xls、xlsb、ods 或 csv 文件"
+    } else if e.contains("password") || e.contains("Password") || e.contains("encrypt") {
+        "工作簿设有密码或已加密，无法读取；请取消密码后重新保存"
+    } else if e.contains("EOF") || e.contains("end of file") || e.contains("Eof") {
+        "文件内容不完整（可能在复制或下载时被截断）"
+    } else {
+        "文件内容无法解析，文件可能已损坏"
+    };
+    format!("{what}；请用 Excel 打开后重新保存（{e}）")
 }
+
+fn file_error(log: &mut QualityLog, src: &Source, message: String) {
+    log.error(Origin::new(&src.name, "", String::new()), "", message);
+}
+
+/// Log a sheet calamine cannot read.
+fn unreadable_sheet(log: &mut QualityLog, file: &str, sheet: &str, e: &str) {
+    log.error(
+        Origin::new(file, sheet, String::new()),
+        "",
+        format!("无法读取工作表：{}", library_message(e)),
+    );
+}
+
+/// The message for a file whose reader panicked.
+const PANICKED: &str = "文件已损坏：工作簿内容无法解析，请用 Excel 打开后重新保存";
 
 /// Read the sheets of a file that `wanted` accepts (every sheet of a csv).
 /// Problems go to the log; a refused file or sheet yields nothing.
@@ -124,161 +86,228 @@ pub fn read_sheets(
     wanted: &dyn Fn(&str) -> bool,
     log: &mut QualityLog,
 ) -> Vec<SheetGrid> {
-    let file = Origin::new(&src.name, "", String::new());
+    if src.data.is_empty() {
+        file_error(log, src, "文件为空（0 字节），无法读取；请重新导出或复制该文件".into());
+        return Vec::new();
+    }
     let ext = extension(&src.name);
     if matches!(ext.as_str(), "csv" | "txt" | "tsv") {
         return read_csv(src, limits, log).into_iter().collect();
     }
-    if limits::is_zip(&src.data) {
-        match limits::check_zip(&src.data, limits) {
-            Ok(()) => {}
-            Err(ZipProblem::TooLarge { declared }) => {
-                log.error(
-                    file,
-                    "",
-                    format!(
-                        "工作簿解压后大小 {} MB 超过上限 {} MB，已拒绝读取（可用 --max-unzipped-mb 调整上限）",
-                        declared / (1024 * 1024),
-                        limits.max_unzipped_bytes / (1024 * 1024)
-                    ),
-                );
-                return Vec::new();
-            }
-            Err(ZipProblem::Corrupt) => {
-                log.error(
-                    file,
-                    "",
-                    "文件已损坏：压缩包目录无法读取，请用 Excel 打开后重新保存".into(),
-                );
-                return Vec::new();
-            }
+    let errors_before = log.count(super::log::Severity::Error);
+    let outcome = catch_quietly(|| read_workbook(src, &ext, limits, wanted, &mut *log));
+    let sheets = outcome.unwrap_or_else(|_| {
+        file_error(log, src, PANICKED.into());
+        Vec::new()
+    });
+    // A workbook always has a sheet: none and no error means its index is damaged.
+    if sheets.is_empty() && log.count(super::log::Severity::Error) == errors_before {
+        file_error(
+            log,
+            src,
+            "文件中没有找到任何工作表，文件可能已损坏（工作簿目录缺失）；请用 Excel 打开后重新保存".into(),
+        );
+    }
+    sheets
+}
+
+fn read_workbook(
+    src: &Source,
+    ext: &str,
+    limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
+    log: &mut QualityLog,
+) -> Vec<SheetGrid> {
+    if !limits::is_zip(&src.data) {
+        return read_other(src, limits, wanted, log);
+    }
+    match limits::check_zip(&src.data, limits) {
+        Ok(()) => {}
+        Err(ZipProblem::TooLarge { declared }) => {
+            file_error(
+                log,
+                src,
+                format!(
+                    "工作簿解压后大小 {} MB 超过上限 {} MB，已拒绝读取（可用 --max-unzipped-mb 调整上限）",
+                    declared / (1024 * 1024),
+                    limits.max_unzipped_bytes / (1024 * 1024)
+                ),
+            );
+            return Vec::new();
         }
-        if ext != "ods" {
-            if let Ok(wb) = Xlsx::new(Cursor::new(src.data.as_slice())) {
-                return read_streamed!(src, wb, limits, wanted, log);
-            }
-            // calamine 0.38 panics on some damaged xlsb records (a shared-string
-            // index beyond the table, a missing relationship): a panic there
-            // refuses the file instead of ending the run.
-            let xlsb = catch_quietly(|| {
-                Xlsb::new(Cursor::new(src.data.as_slice()))
-                    .ok()
-                    .map(|wb| read_streamed!(src, wb, limits, wanted, &mut *log))
-            });
-            match xlsb {
-                Ok(Some(sheets)) => return sheets,
-                Ok(None) => {}
-                Err(_) => {
-                    log.error(
-                        file,
-                        "",
-                        "文件已损坏：工作簿内容无法解析，请用 Excel 打开后重新保存".into(),
-                    );
-                    return Vec::new();
-                }
-            }
+        Err(ZipProblem::Corrupt) => {
+            file_error(
+                log,
+                src,
+                "文件已损坏：压缩包目录无法读取（文件可能不完整），请用 Excel 打开后重新保存".into(),
+            );
+            return Vec::new();
         }
     }
-    read_other(src, limits, wanted, log)
+    let mut attempts = Vec::new();
+    if ext != "ods" {
+        match Xlsx::new(Cursor::new(src.data.as_slice())) {
+            Ok(wb) => return read_xlsx(src, wb, limits, wanted, log),
+            Err(e) => attempts.push(("xlsx", e.to_string())),
+        }
+        match Xlsb::new(Cursor::new(src.data.as_slice())) {
+            Ok(wb) => return read_xlsb(src, wb, limits, wanted, log),
+            Err(e) => attempts.push(("xlsb", e.to_string())),
+        }
+    }
+    match ods::read(&src.name, &src.data, limits, wanted, log) {
+        Ok(sheets) => sheets,
+        Err(why) => {
+            // Report the failure of the format the file claims to be.
+            let claimed = attempts.iter().find(|(kind, _)| *kind == ext).or(attempts.first());
+            let message = match claimed {
+                Some((_, e)) if ext != "ods" => format!("文件已损坏：{}", library_message(e)),
+                _ => why,
+            };
+            file_error(log, src, message);
+            Vec::new()
+        }
+    }
 }
 
-fn too_big(src: &Source, sheet: &str, limits: &Limits, r: usize, c: usize, log: &mut QualityLog) {
-    let what = if r >= limits.max_rows {
-        format!("行数超过上限 {} 行（可用 --max-rows 调整）", limits.max_rows)
-    } else {
-        format!("列数超过上限 {} 列（可用 --max-cols 调整）", limits.max_cols)
-    };
-    log.error(
-        Origin::new(&src.name, sheet, super::log::a1(r as u32, c as u32)),
-        "",
-        format!("工作表{what}，已拒绝读取；请删除多余的行列或拆分文件"),
-    );
+/// The sheets of a workbook in file order: `read` gives each wanted sheet
+/// (from its name in the file and its shown name, control characters
+/// written out), `None` when it was refused (logged); the others are listed
+/// by name only.
+fn each_sheet(
+    names: Vec<String>,
+    wanted: &dyn Fn(&str) -> bool,
+    mut read: impl FnMut(&str, String) -> Option<SheetGrid>,
+) -> Vec<SheetGrid> {
+    let mut out = Vec::new();
+    for raw in names {
+        let name = visible(&raw);
+        if wanted(&name) {
+            out.extend(read(&raw, name));
+        } else {
+            out.push(SheetGrid::empty(name));
+        }
+    }
+    out
 }
 
-/// Collect streamed cells into a grid; `None` (logged) when a cell lies
-/// beyond the limits or the sheet is corrupt.
-fn collect_cells(
+/// The xlsx sheets `wanted` accepts, each scanned, then streamed with formats.
+fn read_xlsx(
     src: &Source,
-    name: &str,
+    mut wb: Xlsx<Cursor<&[u8]>>,
     limits: &Limits,
-    cells: &mut dyn Iterator<Item = Result<((u32, u32), Data), String>>,
+    wanted: &dyn Fn(&str) -> bool,
     log: &mut QualityLog,
-) -> Option<Grid> {
-    let mut grid = Grid::default();
-    for cell in cells {
-        match cell {
-            Ok(((r, c), d)) => {
-                let (r, c) = (r as usize, c as usize);
-                if r >= limits.max_rows || c >= limits.max_cols {
-                    too_big(src, name, limits, r, c, log);
-                    return None;
-                }
-                if !matches!(d, Data::Empty) {
-                    grid.set(r, c, d);
-                }
-            }
+) -> Vec<SheetGrid> {
+    let paths = xlsx::sheet_paths(&src.data);
+    each_sheet(wb.sheet_names(), wanted, |raw, name| {
+        let scan = paths
+            .get(raw)
+            .and_then(|p| xlsx::member_bytes(&src.data, p))
+            .map(|xml| xlsx::scan_sheet(&xml))
+            .unwrap_or_default();
+        let skip = xlsx::report_scan(scan, &src.name, &name, log).ok()?;
+        let mut collector = Collector::new(&src.name, &name, limits);
+        let read = xlsx::read_sheet(&mut wb, raw, &skip, &mut collector, log);
+        let grid = collector.finish();
+        kept(grid, name, read, &src.name, log)
+    })
+}
+
+/// A streamed sheet, or `None` when it was refused (logged) or broken
+/// (logged here with calamine's error).
+fn kept(grid: Grid, name: String, read: Streamed, file: &str, log: &mut QualityLog) -> Option<SheetGrid> {
+    match read {
+        Streamed::Done => Some(SheetGrid { grid, name, csv: false }),
+        Streamed::Refused => None,
+        Streamed::Broken(e) => {
+            log.error(
+                Origin::new(file, &name, String::new()),
+                "",
+                format!("工作表内容损坏，无法读取：{}", library_message(&e)),
+            );
+            None
+        }
+    }
+}
+
+/// The xlsb sheets `wanted` accepts, streamed.
+fn read_xlsb(
+    src: &Source,
+    mut wb: Xlsb<Cursor<&[u8]>>,
+    limits: &Limits,
+    wanted: &dyn Fn(&str) -> bool,
+    log: &mut QualityLog,
+) -> Vec<SheetGrid> {
+    each_sheet(wb.sheet_names(), wanted, |raw, name| {
+        let mut reader = match wb.worksheet_cells_reader(raw) {
+            Ok(r) => r,
             Err(e) => {
-                log.error(
-                    Origin::new(&src.name, name, String::new()),
-                    "",
-                    format!("工作表内容损坏，无法读取：{e}"),
-                );
+                unreadable_sheet(log, &src.name, &name, &e.to_string());
                 return None;
             }
-        }
-    }
-    Some(grid)
+        };
+        let mut collector = Collector::new(&src.name, &name, limits);
+        let read = loop {
+            match reader.next_cell() {
+                Ok(Some(c)) => {
+                    let (r, col) = c.get_position();
+                    let d = Data::from(c.get_value().clone());
+                    if collector.cell(r as usize, col as usize, d, false, log) == Err(Refused) {
+                        break Streamed::Refused;
+                    }
+                }
+                Ok(None) => break Streamed::Done,
+                Err(e) => break Streamed::Broken(e.to_string()),
+            }
+        };
+        let grid = collector.finish();
+        kept(grid, name, read, &src.name, log)
+    })
 }
 
+/// xls (and anything else calamine recognises) through calamine's ranges.
 fn read_other(src: &Source, limits: &Limits, wanted: &dyn Fn(&str) -> bool, log: &mut QualityLog) -> Vec<SheetGrid> {
+    if let Err(why) = xls::precheck(&src.data) {
+        file_error(
+            log,
+            src,
+            format!("文件已损坏：{why}，已拒绝读取；请用 Excel 打开后另存为 xlsx"),
+        );
+        return Vec::new();
+    }
     let mut wb = match open_workbook_auto_from_rs(Cursor::new(src.data.as_slice())) {
         Ok(wb) => wb,
         Err(e) => {
-            log.error(
-                Origin::new(&src.name, "", String::new()),
-                "",
-                format!("无法打开文件（支持 xlsx、xls、xlsb、ods、csv）：{e}"),
+            file_error(
+                log,
+                src,
+                format!(
+                    "无法打开文件（支持 xlsx、xls、xlsb、ods、csv）：{}",
+                    library_message(&e.to_string())
+                ),
             );
             return Vec::new();
         }
     };
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        if !wanted(&name) {
-            out.push(SheetGrid {
-                name,
-                grid: Grid::default(),
-                csv: false,
-            });
-            continue;
-        }
-        let range = match wb.worksheet_range(&name) {
+    each_sheet(wb.sheet_names(), wanted, |raw, name| {
+        let range = match wb.worksheet_range(raw) {
             Ok(r) => r,
             Err(e) => {
-                unreadable_sheet(log, &src.name, &name, e);
-                continue;
+                unreadable_sheet(log, &src.name, &name, &e.to_string());
+                return None;
             }
         };
         let Some((r0, c0)) = range.start() else {
-            out.push(SheetGrid {
-                name,
-                grid: Grid::default(),
-                csv: false,
-            });
-            continue;
+            return Some(SheetGrid::empty(name));
         };
-        let (r1, c1) = range.end().unwrap_or((r0, c0));
-        if r1 as usize >= limits.max_rows || c1 as usize >= limits.max_cols {
-            too_big(src, &name, limits, r1 as usize, c1 as usize, log);
-            continue;
-        }
-        let mut grid = Grid::default();
-        for (r, c, d) in range.used_cells() {
-            grid.set(r0 as usize + r, c0 as usize + c, d.clone());
-        }
-        out.push(SheetGrid { name, grid, csv: false });
-    }
-    out
+        let mut collector = Collector::new(&src.name, &name, limits);
+        let refused = range
+            .used_cells()
+            .any(|(r, c, d)| collector.cell(r0 as usize + r, c0 as usize + c, d.clone(), false, log) == Err(Refused));
+        let grid = collector.finish();
+        (!refused).then_some(SheetGrid { grid, name, csv: false })
+    })
 }
 
 fn read_csv(src: &Source, limits: &Limits, log: &mut QualityLog) -> Option<SheetGrid> {
@@ -288,21 +317,37 @@ fn read_csv(src: &Source, limits: &Limits, log: &mut QualityLog) -> Option<Sheet
         .rsplit_once('.')
         .map_or(src.name.as_str(), |(s, _)| s)
         .to_string();
-    let origin = Origin::new(&src.name, "", String::new());
-    match csv::parse(&text, limits.max_rows, limits.max_cols) {
-        Ok(rows) => {
-            if encoding != "UTF-8" {
-                log.info(origin, "", format!("按 {encoding} 编码读取"));
-            }
-            Some(SheetGrid {
-                name: stem,
-                grid: Grid { rows },
-                csv: true,
-            })
-        }
-        Err((r, c)) => {
-            too_big(src, "", limits, r, c, log);
-            None
-        }
+    let mut collector = Collector::new(&src.name, "", limits);
+    let parsed = csv::parse(&text, |r, c, t| collector.cell(r, c, Data::String(t), false, log));
+    match parsed {
+        Err(Refused) => return None,
+        Ok(Some((r, c))) => log.error(
+            Origin::new(&src.name, "", super::log::a1(r as u32, c as u32)),
+            "",
+            "该单元格以引号开头但引号没有闭合，此后的内容都被读作这一个单元格（文件可能不完整）；请检查该单元格的引号"
+                .into(),
+        ),
+        Ok(None) => {}
     }
+    let trimmed = text.trim_end_matches([' ', '\t']);
+    if !trimmed.is_empty() && !trimmed.ends_with(['\n', '\r']) {
+        let last = trimmed.lines().count();
+        log.warn(
+            Origin::new(&src.name, "", format!("第 {last} 行")),
+            "",
+            "文件最后一行没有以换行结束，文件可能不完整（如复制或下载中断）；请核对最后一行的数据".into(),
+        );
+    }
+    if encoding != "UTF-8" {
+        log.info(
+            Origin::new(&src.name, "", String::new()),
+            "",
+            format!("按 {encoding} 编码读取"),
+        );
+    }
+    Some(SheetGrid {
+        name: stem,
+        grid: collector.finish(),
+        csv: true,
+    })
 }

@@ -3,6 +3,8 @@
 use super::ahp::{CR_LIMIT, ahp, non_reciprocal};
 use super::{Model, Scale, WeightMethod};
 use crate::fields::FieldDict;
+use crate::score::expr;
+use polars::prelude::{Column, DataFrame, DataType, NamedFrom, Series};
 use serde::Serialize;
 
 /// Problems found in a model, each with the line it concerns.
@@ -29,6 +31,11 @@ fn line_of(text: &str, id: &str) -> usize {
 /// Check a parsed model; `text` is its source for line numbers.
 pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
     let mut r = CheckReport::default();
+    let cx = ExprCheck {
+        dict,
+        sample: sample_table(model, dict),
+    };
+    check_finite(&mut r, model, text);
     let at = |id: &str| format!("第 {} 行", line_of(text, id));
     let total = model.total_points();
     if (total - 100.0).abs() > 1e-6 {
@@ -46,11 +53,18 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
         if i.points <= 0.0 {
             r.errors.push(format!("{}：指标“{}”的分值应大于 0", at(&i.id), i.id));
         }
-        check_expr(&mut r, dict, &at(&i.id), &format!("指标“{}”的 expr", i.id), &i.expr);
+        check_expr(
+            &mut r,
+            &cx,
+            &at(&i.id),
+            &format!("指标“{}”的 expr", i.id),
+            &i.expr,
+            false,
+        );
         if let Some(a) = &i.applies {
-            check_expr(&mut r, dict, &at(&i.id), &format!("指标“{}”的 applies", i.id), a);
+            check_expr(&mut r, &cx, &at(&i.id), &format!("指标“{}”的 applies", i.id), a, true);
         }
-        check_scale(&mut r, dict, &at(&i.id), &i.id, &i.scale);
+        check_scale(&mut r, &cx, &at(&i.id), &i.id, &i.scale);
     }
     for d in &model.dimensions {
         if model.dimension_points(&d.id) == 0.0 {
@@ -58,12 +72,26 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
         }
     }
     for v in &model.vetoes {
-        check_expr(&mut r, dict, &at(&v.id), &format!("否决项“{}”的 when", v.id), &v.when);
+        check_expr(
+            &mut r,
+            &cx,
+            &at(&v.id),
+            &format!("否决项“{}”的 when", v.id),
+            &v.when,
+            true,
+        );
     }
     for a in &model.adjustments {
-        check_expr(&mut r, dict, &at(&a.id), &format!("加减分项“{}”的 when", a.id), &a.when);
+        check_expr(
+            &mut r,
+            &cx,
+            &at(&a.id),
+            &format!("加减分项“{}”的 when", a.id),
+            &a.when,
+            true,
+        );
         if let Some(p) = &a.per {
-            check_expr(&mut r, dict, &at(&a.id), &format!("加减分项“{}”的 per", a.id), p);
+            check_expr(&mut r, &cx, &at(&a.id), &format!("加减分项“{}”的 per", a.id), p, false);
         }
     }
     if model.grades.is_empty() {
@@ -75,7 +103,14 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
         r.errors.push("[selection] count 应大于 0".into());
     }
     for t in &model.targets {
-        check_expr(&mut r, dict, &at(&t.id), &format!("目标“{}”的 expr", t.id), &t.expr);
+        check_expr(
+            &mut r,
+            &cx,
+            &at(&t.id),
+            &format!("目标“{}”的 expr", t.id),
+            &t.expr,
+            false,
+        );
         if t.goal <= 0.0 {
             r.errors.push(format!("{}：目标“{}”的 goal 应大于 0", at(&t.id), t.id));
         }
@@ -90,6 +125,63 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
         ));
     }
     r
+}
+
+/// Numbers of the model that must be finite (a model built in code can
+/// hold NaN; a model file cannot, see [`super::load`]).
+fn check_finite(r: &mut CheckReport, model: &Model, text: &str) {
+    let mut bad = |at: String, what: String, x: f64| {
+        if !x.is_finite() {
+            r.errors.push(format!("{at}：{what}为 {x}，不是有限的数"));
+        }
+    };
+    let m = &model.model;
+    for (key, x) in [
+        ("bonus_cap", m.bonus_cap),
+        ("deduction_cap", m.deduction_cap),
+        ("geometric_floor", m.geometric_floor),
+    ] {
+        bad(at_key(text, key), key.to_string(), x);
+    }
+    for i in &model.indicators {
+        let at = format!("第 {} 行", line_of(text, &i.id));
+        bad(at.clone(), format!("指标“{}”的分值", i.id), i.points);
+        let params: Vec<f64> = match &i.scale {
+            Scale::Plan { cap, .. } => vec![*cap],
+            Scale::Target { floor, target } => vec![*floor, *target],
+            Scale::Steps { steps, .. } => steps.iter().flat_map(|s| [s.at, s.value]).collect(),
+            Scale::Piecewise { points } => points.iter().flatten().copied().collect(),
+            _ => Vec::new(),
+        };
+        for x in params {
+            bad(at.clone(), format!("指标“{}”的换算参数", i.id), x);
+        }
+    }
+    for a in &model.adjustments {
+        let at = format!("第 {} 行", line_of(text, &a.id));
+        bad(at.clone(), format!("加减分项“{}”的分值", a.id), a.points);
+        if let Some(x) = a.max {
+            bad(at, format!("加减分项“{}”的上限", a.id), x);
+        }
+    }
+    for (g, x) in &model.grades {
+        bad(at_key(text, &format!("\"{g}\"")), format!("等级“{g}”的分数线"), *x);
+    }
+    for t in &model.targets {
+        bad(
+            format!("第 {} 行", line_of(text, &t.id)),
+            format!("目标“{}”的 goal", t.id),
+            t.goal,
+        );
+    }
+    if let Some(s) = &model.selection {
+        bad(at_key(text, "min_score"), "min_score".into(), s.min_score);
+    }
+    bad(
+        at_key(text, "weight_jitter"),
+        "weight_jitter".into(),
+        model.robustness.weight_jitter,
+    );
 }
 
 /// Line (1-based) of the first line starting with `key`, as a message prefix.
@@ -245,23 +337,88 @@ fn check_weights(r: &mut CheckReport, model: &Model, text: &str) {
     }
 }
 
-fn check_expr(r: &mut CheckReport, dict: &FieldDict, at: &str, what: &str, text: &str) {
-    match polars::sql::sql_expr(text) {
-        Err(e) => r.errors.push(format!("{at}：{what}“{text}”无法解析：{e}")),
-        Ok(e) => {
-            for name in e.meta().root_names() {
-                if !dict.knows(name.as_str()) {
-                    r.errors.push(format!("{at}：{what}引用了未知字段“{name}”"));
-                }
+/// What expressions are checked against: the dictionary, and a one-row
+/// table typed as scoring sees it (`None` when it could not be built).
+struct ExprCheck<'a> {
+    dict: &'a FieldDict,
+    sample: Option<DataFrame>,
+}
+
+/// A one-row table of every field scoring sees (ingest of no input, then
+/// the metrics stage), with a sample value of each column's type: text
+/// “示例”, numbers 1, false. Evaluating an expression on it finds the type
+/// errors and library failures `evaluate` would meet.
+fn sample_table(model: &Model, dict: &FieldDict) -> Option<DataFrame> {
+    let ds = crate::ingest::ingest(&[], dict);
+    let empty = crate::metrics::compute_with(&ds, &model.prices).ok()?.frame;
+    let columns: Vec<Column> = empty
+        .columns()
+        .iter()
+        .map(|c| {
+            let name = c.name().clone();
+            let s = match c.dtype() {
+                DataType::String => Series::new(name, ["示例"]),
+                DataType::Boolean => Series::new(name, [false]),
+                dt if dt.is_primitive_numeric() => Series::new(name, [1.0f64])
+                    .cast(dt)
+                    .unwrap_or_else(|_| Series::full_null(c.name().clone(), 1, dt)),
+                dt => Series::full_null(name, 1, dt),
+            };
+            s.into()
+        })
+        .collect();
+    DataFrame::new(1, columns).ok()
+}
+
+/// Parse an expression, check its fields, and evaluate it on the sample table.
+fn check_expr(r: &mut CheckReport, cx: &ExprCheck, at: &str, what: &str, text: &str, as_bool: bool) {
+    let e = match expr::parse(text) {
+        Ok(e) => e,
+        Err(e) => {
+            // `e` reads 表达式“…”无法解析…: name the item instead.
+            let e = e.to_string();
+            r.errors.push(format!("{at}：{what}{}", e.trim_start_matches("表达式")));
+            return;
+        }
+    };
+    let fields = expr::fields_of(&e);
+    let unknown: Vec<&String> = fields.iter().filter(|f| !cx.dict.knows(f)).collect();
+    for name in &unknown {
+        r.errors.push(format!("{at}：{what}引用了未知字段“{name}”"));
+    }
+    let Some(sample) = cx.sample.as_ref().filter(|_| unknown.is_empty()) else {
+        return;
+    };
+    let item = expr::Named {
+        column: "checked".into(),
+        label: what.to_string(),
+        text: text.to_string(),
+        as_bool,
+    };
+    match expr::evaluate(sample, std::slice::from_ref(&item)) {
+        Err(e) => r.errors.push(format!("{at}：{e}")),
+        Ok(out) if fields.is_empty() => {
+            let finite = as_bool || expr::floats(&out, "checked").is_ok_and(|v| v.iter().all(Option::is_some));
+            if finite {
+                r.warnings.push(format!(
+                    "{at}：{what}“{}”不引用任何字段，所有项目得到相同的值",
+                    expr::shown(text)
+                ));
+            } else {
+                r.errors.push(format!(
+                    "{at}：{what}“{}”的结果不是有限的数（如 power(10, 400) 超出数值范围）",
+                    expr::shown(text)
+                ));
             }
         }
+        Ok(_) => {}
     }
 }
 
-fn check_scale(r: &mut CheckReport, dict: &FieldDict, at: &str, id: &str, s: &Scale) {
+fn check_scale(r: &mut CheckReport, cx: &ExprCheck, at: &str, id: &str, s: &Scale) {
     match s {
         Scale::Plan { planned, cap } => {
-            check_expr(r, dict, at, &format!("指标“{id}”的 planned"), planned);
+            check_expr(r, cx, at, &format!("指标“{id}”的 planned"), planned, false);
             if *cap <= 0.0 {
                 r.errors.push(format!("{at}：指标“{id}”的 cap 应大于 0"));
             }

@@ -2,12 +2,14 @@
 
 pub mod ahp;
 mod check;
+pub mod inputs;
+pub mod load;
 mod methods;
 
 pub use check::{CheckReport, check_model};
 pub use methods::{Aggregation, AhpMatrix, Cell, Robustness, WeightMethod, Weights};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -326,9 +328,11 @@ impl Model {
             .map_or(id, |d| d.name.as_str())
     }
 
-    /// Parse a model from TOML text; `origin` names it in messages.
+    /// Parse a model from TOML text; `origin` names it in messages. The
+    /// error lists every problem found, one per line, with its line number.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        toml::from_str(text).with_context(|| format!("评估模型 {origin} 格式错误"))
+        load::parse(text)
+            .map_err(|errors| anyhow::anyhow!("评估模型 {origin} 有 {} 处错误：\n{}", errors.len(), errors.join("\n")))
     }
 
     /// Load a model by bundled id or by file path.
@@ -340,9 +344,9 @@ impl Model {
     pub fn load_with_source(name: &str) -> Result<(Self, String)> {
         let text = match BUNDLED_MODELS.iter().find(|(id, _)| *id == name) {
             Some((_, text)) => (*text).to_string(),
-            None => std::fs::read_to_string(Path::new(name)).with_context(|| {
-                format!(
-                    "找不到评估模型“{name}”：既不是内置模型（{}），也不是可读的文件",
+            None => std::fs::read_to_string(Path::new(name)).map_err(|e| {
+                anyhow::anyhow!(
+                    "找不到评估模型“{name}”：既不是内置模型（{}），也不是可读的 TOML 文件（{e}）",
                     bundled_ids().join("、")
                 )
             })?,

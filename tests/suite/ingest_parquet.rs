@@ -488,3 +488,41 @@ fn row_limit_and_wrong_types_are_refused() {
         "parquet 文件只能提供“图斑明细”，文件名指向“资金台账”，未导入",
     );
 }
+
+/// Negative areas, full-width ids and control characters, as in the workbook sheets.
+#[test]
+fn implausible_areas_odd_ids_and_control_characters_are_named_by_row() {
+    let df = frame(vec![
+        text("项目编号", &["T-01", "Ｔ－01", "T-01"]),
+        text("阶段", &["整治前", "整治前", "整治后"]),
+        text("地类", &["水田", "旱\u{1b}地", "水田"]),
+        Series::new("图斑面积".into(), &[-5.0, 20.0, 35.0]),
+    ]);
+    let name = "合理-图斑明细.parquet";
+    let bytes = parquet(&df, ParquetCompression::Snappy);
+    let ds = expect(
+        name,
+        bytes.clone(),
+        Limits::default(),
+        Severity::Error,
+        "合理-图斑明细.parquet / 图斑明细 / 第 1 行，列“图斑面积”：“图斑面积”为 -5 亩，不能为负数",
+    );
+    expect(
+        name,
+        bytes.clone(),
+        Limits::default(),
+        Severity::Warning,
+        "第 2 行，列“项目编号”：项目编号“Ｔ－01”含有全角或形近字符",
+    );
+    expect(
+        name,
+        bytes,
+        Limits::default(),
+        Severity::Warning,
+        "第 2 行，列“地类”：单元格含有不可见的控制字符",
+    );
+    let ids: Vec<Option<&str>> = ds.patches.column("project_id").unwrap().str().unwrap().iter().collect();
+    assert_eq!(ids, vec![Some("T-01"), Some("T-01"), Some("T-01")]);
+    let area: Vec<Option<f64>> = ds.patches.column("patch_area").unwrap().f64().unwrap().iter().collect();
+    assert_eq!(area, vec![None, Some(20.0), Some(35.0)]);
+}

@@ -211,7 +211,7 @@ fn read_source(src: &Source, all: &[&Source]) -> Result<Vec<RawLayer>, String> {
             geojson::read(src).map(|l| vec![l])
         }
     };
-    match super::source::catch_quietly(run) {
+    match super::guard::catch_quietly(run) {
         Ok(r) => r,
         Err(_) => Err("文件已损坏或格式异常".into()),
     }

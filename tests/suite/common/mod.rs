@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod layers;
+pub mod hostile;
 pub mod xlsb;
 
 use landeval::fields::FieldDict;
