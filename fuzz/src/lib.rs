@@ -17,10 +17,7 @@ pub fn ingest(name: &str, data: &[u8]) {
         ..Limits::default()
     };
     let ds = ingest_with(
-        &[Source {
-            name: name.to_string(),
-            data: data.to_vec(),
-        }],
+        &[Source::new(name, data.to_vec())],
         &DICT,
         &limits,
     );
