@@ -145,6 +145,14 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
     let captions = caption_lines(ctx, rows, header.row);
     let columns = resolve_columns(ctx, &header, &captions, log);
     check_required(ctx, &header, &columns, log);
+    out.columns.insert(
+        (ctx.file.to_string(), ctx.sheet_name.to_string()),
+        columns
+            .iter()
+            .enumerate()
+            .filter_map(|(c, m)| m.as_ref().map(|m| (m.field.clone(), c as u32)))
+            .collect(),
+    );
     let key_col = columns
         .iter()
         .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
@@ -182,6 +190,7 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
             }
         };
         let mut values = BTreeMap::new();
+        let mut not_applicable = BTreeMap::new();
         let mut conversions = BTreeMap::new();
         for (c, m) in columns.iter().enumerate() {
             let (Some(m), Some(d)) = (m, row.get(c)) else { continue };
@@ -195,31 +204,39 @@ pub fn read_sheet(ctx: &SheetCtx, rows: &[Vec<Data>], out: &mut Collected, log: 
             if let Data::String(s) = d {
                 out.texts.push((origin.clone(), s.clone()));
             }
-            if let Some(v) = read_field(field, m, d, &origin, log) {
-                if let Value::Number(x) = v {
-                    *sums.entry(c).or_default() += x;
-                    if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
-                        let shown = if field.is_percent() { x * 100.0 } else { x };
-                        conversions.insert(
-                            m.field.clone(),
-                            format!(
-                                "{} {from} × {} = {} {to}",
-                                cell::raw_text(d),
-                                cell::format_number(m.factor),
-                                cell::format_number(round6(shown))
-                            ),
-                        );
-                    }
+            let v = match read_field(field, m, d, &origin, log) {
+                Field::Value(v) => v,
+                Field::NotApplicable => {
+                    not_applicable.insert(m.field.clone(), origin);
+                    continue;
                 }
-                values.insert(m.field.clone(), (v, origin));
+                Field::None => continue,
+            };
+            if let Value::Number(x) = v {
+                *sums.entry(c).or_default() += x;
+                if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
+                    let shown = if field.is_percent() { x * 100.0 } else { x };
+                    conversions.insert(
+                        m.field.clone(),
+                        format!(
+                            "{} {from} × {} = {} {to}",
+                            cell::raw_text(d),
+                            cell::format_number(m.factor),
+                            cell::format_number(round6(shown))
+                        ),
+                    );
+                }
             }
+            values.insert(m.field.clone(), (v, origin));
         }
         out.texts.push((ctx.at(i, key_c), project.clone()));
         tally.rows_used += 1;
         out.rows.entry(ctx.sheet_id.to_string()).or_default().push(RawRow {
             project,
             key_origin: ctx.at(i, key_c),
+            row: i as u32,
             values,
+            not_applicable,
             conversions,
         });
     }
@@ -498,8 +515,17 @@ pub fn convert(x: f64, factor: f64) -> f64 {
     if factor == 1.0 { x } else { round6(x * factor) }
 }
 
+/// What a cell gave its field.
+enum Field {
+    Value(Value),
+    /// “不涉及”: not applicable to the project.
+    NotApplicable,
+    /// Blank, a placeholder or an error (logged).
+    None,
+}
+
 /// Read one cell as its field's type, converting units; logs problems.
-fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut QualityLog) -> Option<Value> {
+fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut QualityLog) -> Field {
     let read = match f.kind {
         FieldType::Number => {
             let (r, pct) = cell::read_number(d);
@@ -519,19 +545,19 @@ fn read_field(f: &FieldDef, col: &Column, d: &Data, origin: &Origin, log: &mut Q
         },
     };
     match read {
-        Read::Value(v) => Some(v),
-        Read::Missing => None,
+        Read::Value(v) => Field::Value(v),
+        Read::Missing => Field::None,
         Read::NotApplicable => {
             log.info(
                 origin.clone(),
                 &cell::raw_text(d),
                 format!("“{}”填写“不涉及”，按不适用处理（不计为 0）", f.name),
             );
-            None
+            Field::NotApplicable
         }
         Read::Invalid(why) => {
             log.error(origin.clone(), &cell::raw_text(d), format!("“{}”{}", f.name, why));
-            None
+            Field::None
         }
     }
 }
