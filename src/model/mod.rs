@@ -3,9 +3,11 @@
 pub mod ahp;
 mod check;
 mod methods;
+pub mod redlines;
 
 pub use check::{CheckReport, check_model};
 pub use methods::{Aggregation, AhpMatrix, Cell, Robustness, WeightMethod, Weights};
+pub use redlines::{DroppedRedline, RedlineException, RedlineSet};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -41,8 +43,19 @@ pub struct Model {
     pub dimensions: Vec<Dimension>,
     #[serde(rename = "indicator")]
     pub indicators: Vec<Indicator>,
+    /// The model's red lines: the shared set's (after drops) first, then
+    /// the model's own `[[veto]]` (see [`redlines::resolve`]).
     #[serde(rename = "veto", default)]
     pub vetoes: Vec<Veto>,
+    /// `[[redline_drop]]`: shared red lines the model does not check, with reasons.
+    #[serde(rename = "redline_drop", default)]
+    pub redline_drops: Vec<RedlineException>,
+    /// `[[redline_defer]]`: red lines checked only where the outcome exists yet.
+    #[serde(rename = "redline_defer", default)]
+    pub redline_defers: Vec<RedlineException>,
+    /// The dropped shared red lines, resolved at load.
+    #[serde(skip)]
+    pub dropped_redlines: Vec<DroppedRedline>,
     #[serde(rename = "adjust", default)]
     pub adjustments: Vec<Adjust>,
     pub grades: std::collections::BTreeMap<String, f64>,
@@ -136,6 +149,9 @@ pub struct ModelMeta {
     /// Empty: the last dimension, then project id.
     #[serde(default)]
     pub tie_break: Vec<String>,
+    /// The shared red-line set included in the vetoes (default `national`).
+    #[serde(default)]
+    pub redlines: RedlineSet,
 }
 
 fn default_geometric_floor() -> f64 {
@@ -263,6 +279,13 @@ pub struct Veto {
     pub when: String,
     #[serde(default)]
     pub basis: String,
+    /// The shared set the red line comes from (`None`: the model's own).
+    #[serde(skip_deserializing)]
+    pub shared: Option<RedlineSet>,
+    /// The model's reason for checking it only once the outcome exists
+    /// (`[[redline_defer]]`).
+    #[serde(skip_deserializing)]
+    pub deferred: Option<String>,
 }
 
 /// `[[adjust]]`: a bonus (+) or deduction (−).
@@ -328,7 +351,9 @@ impl Model {
 
     /// Parse a model from TOML text; `origin` names it in messages.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        toml::from_str(text).with_context(|| format!("评估模型 {origin} 格式错误"))
+        let mut m: Self = toml::from_str(text).with_context(|| format!("评估模型 {origin} 格式错误"))?;
+        redlines::resolve(&mut m).with_context(|| format!("评估模型 {origin} 的红线设置有误"))?;
+        Ok(m)
     }
 
     /// Load a model by bundled id or by file path.

@@ -301,3 +301,28 @@ fn projects_by_id(run: &Run) -> Vec<&landeval::score::ProjectScore> {
     v.sort_by(|x, y| x.id.cmp(&y.id));
     v
 }
+
+/// `frame` with the fields of the national red-line set added, every red
+/// line passed: synthetic cohorts are then scored as the pipeline scores
+/// real ones (every model checks the national set).
+pub fn with_passing_redlines(mut frame: DataFrame) -> DataFrame {
+    use polars::prelude::{Column, NamedFrom, Series};
+    let n = frame.height();
+    for f in [
+        "farmland_decreased",
+        "quality_fell",
+        "construction_increased",
+        "redline_reduced",
+        "new_farmland_unmeasured",
+        "forced_demolition",
+        "hidden_debt",
+    ] {
+        frame
+            .with_column(Column::from(Series::new(f.into(), vec![false; n])))
+            .expect("new column");
+    }
+    frame
+        .with_column(Column::from(Series::new("pbf_adjust_ratio".into(), vec![0.0; n])))
+        .expect("new column");
+    frame
+}
