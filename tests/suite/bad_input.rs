@@ -3,12 +3,10 @@
 use crate::common;
 
 use landeval::fields::FieldDict;
-use landeval::template::{CellValue, Row, WorkbookData, write_workbook};
+use landeval::template::{CellValue, WorkbookData, write_workbook};
 use std::process::Command;
 
-fn row(pairs: &[(&str, CellValue)]) -> Row {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-}
+use crate::common::row;
 
 fn text(s: &str) -> CellValue {
     CellValue::Text(s.into())
