@@ -44,13 +44,6 @@ fn workbook(path: &Path) {
             ("farmland_after", CellValue::Number(after)),
             ("farmland_patches_before", CellValue::Number(500.0)),
             ("farmland_patches_after", CellValue::Number(300.0)),
-            // Every red line checkable and passed (a blank one would keep the
-            // projects out of the selection).
-            ("quality_grade_before", CellValue::Number(6.0)),
-            ("quality_grade_after", CellValue::Number(6.0)),
-            ("pbf_adjusted", CellValue::Number(0.0)),
-            ("pbf_township_total", CellValue::Number(800.0)),
-            ("new_farmland", CellValue::Number(0.0)),
         ])
     };
     data.insert(
@@ -62,27 +55,14 @@ fn workbook(path: &Path) {
             ("project_id", text(id)),
             ("schedule_completion", CellValue::Number(90.0)),
             ("satisfaction", CellValue::Number(92.0)),
-            ("forced_demolition", CellValue::Bool(false)),
-            ("hidden_debt", CellValue::Bool(false)),
         ])
     };
     data.insert("process".into(), vec![process("T-01"), process("T-02")]);
-    let stable = |id: &str| {
-        row(&[
-            ("project_id", text(id)),
-            ("construction_before", CellValue::Number(300.0)),
-            ("construction_after", CellValue::Number(280.0)),
-        ])
-    };
-    data.insert("construction".into(), vec![stable("T-01"), stable("T-02")]);
-    let ecology = |id: &str| {
-        row(&[
-            ("project_id", text(id)),
-            ("redline_before", CellValue::Number(100.0)),
-            ("redline_after", CellValue::Number(100.0)),
-        ])
-    };
-    data.insert("ecology".into(), vec![ecology("T-01"), ecology("T-02")]);
+    // Every red line checkable and passed (a blank one would keep the
+    // projects out of the selection).
+    for id in ["T-01", "T-02"] {
+        common::add_passing_redlines(&mut data, id);
+    }
     write_workbook(path, &landeval::fields::FieldDict::bundled(), &data).expect("workbook written");
 }
 

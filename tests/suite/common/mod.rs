@@ -424,3 +424,38 @@ pub fn text(s: &str) -> landeval::template::CellValue {
 pub fn num(x: f64) -> landeval::template::CellValue {
     landeval::template::CellValue::Number(x)
 }
+
+/// Give project `id` of `data` the cells every red line of the national set
+/// reads, all passed (farmland 1000 → 1000 亩, 等别 6 → 6, no PBF adjusted, no
+/// new farmland, construction 300 → 280 亩, red line 100 → 100 亩, no forced
+/// demolition, no hidden debt); cells already there are kept.
+pub fn add_passing_redlines(data: &mut landeval::template::WorkbookData, id: &str) {
+    use landeval::template::CellValue::{Bool, Number};
+    let cells = [
+        ("farmland", "farmland_before", Number(1000.0)),
+        ("farmland", "farmland_after", Number(1000.0)),
+        ("farmland", "quality_grade_before", Number(6.0)),
+        ("farmland", "quality_grade_after", Number(6.0)),
+        ("farmland", "pbf_adjusted", Number(0.0)),
+        ("farmland", "pbf_township_total", Number(800.0)),
+        ("farmland", "new_farmland", Number(0.0)),
+        ("construction", "construction_before", Number(300.0)),
+        ("construction", "construction_after", Number(280.0)),
+        ("ecology", "redline_before", Number(100.0)),
+        ("ecology", "redline_after", Number(100.0)),
+        ("process", "forced_demolition", Bool(false)),
+        ("process", "hidden_debt", Bool(false)),
+    ];
+    for (sheet, field, value) in cells {
+        let rows = data.entry(sheet.to_string()).or_default();
+        let key = text(id);
+        let at = match rows.iter().position(|r| r.get("project_id") == Some(&key)) {
+            Some(i) => i,
+            None => {
+                rows.push(row(&[("project_id", key)]));
+                rows.len() - 1
+            }
+        };
+        rows[at].entry(field.to_string()).or_insert(value);
+    }
+}
