@@ -11,6 +11,7 @@ use crate::ingest::DetailRows;
 use crate::ingest::cell::format_number;
 use crate::model::{Indicator, Scale};
 use crate::pipeline::Run;
+use crate::report::text::vocab;
 use crate::score::expr;
 use crate::score::{IndicatorScore, ProjectScore, Status, VetoStatus};
 use anyhow::{Result, anyhow, bail};
@@ -121,13 +122,19 @@ fn inputs_at(
     let indent = "    ".repeat(depth);
     for f in fields {
         let label = dict.label(f).unwrap_or(f);
-        let value = shown(table, row, f);
+        let na = run.not_applicable.contains(project, f);
+        let value = if na {
+            NOT_APPLICABLE.to_string()
+        } else {
+            shown(table, row, f)
+        };
         let unit = dict
             .field(f)
             .and_then(|d| d.unit.clone())
             .or_else(|| dict.derived(f).and_then(|d| d.unit.clone()))
             .filter(|u| u != "是/否")
             .unwrap_or_default();
+        let unit = if na { String::new() } else { unit };
         let pct = if unit == "%" && value != "（空）" {
             "（小数，1 = 100%）"
         } else {
@@ -160,6 +167,9 @@ fn inputs_at(
     }
 }
 
+/// How `explain` shows a value written “不涉及” (or derived only from such values).
+const NOT_APPLICABLE: &str = "不涉及（不适用）";
+
 /// The detail rows a derived field sums (资金台账, 图斑明细 …).
 fn detail_rows(out: &mut String, run: &Run, project: &str, sheet: &str, indent: &str) {
     let Some(rows) = run.dataset.origins.rows.get(&(sheet.to_string(), project.to_string())) else {
@@ -182,7 +192,9 @@ fn detail_rows(out: &mut String, run: &Run, project: &str, sheet: &str, indent: 
 fn status_text(s: Status) -> &'static str {
     match s {
         Status::Scored => "已计分",
-        Status::NotApplicable => "不适用（方案未设定该任务或不满足适用条件），分值按维度内其他指标重新分配",
+        Status::NotApplicable => {
+            "不适用（方案未设定该任务、填报“不涉及”或不满足适用条件），分值按维度内其他指标重新分配"
+        }
         Status::MissingZero => "数据缺失，按 0 分计",
         Status::MissingExcluded => "数据缺失，不计入，分值按维度内其他指标重新分配",
         Status::MissingError => "数据缺失（模型要求必须填报）",
@@ -258,14 +270,12 @@ fn vetoes(out: &mut String, run: &Run, table: &DataFrame, row: usize, project: &
     out.push_str("\n【一票否决】\n");
     for v in &run.model.vetoes {
         let status = p.vetoes.iter().find(|c| c.id == v.id).map(|c| c.status);
-        let text = match status {
-            Some(VetoStatus::Breached) => "触发",
-            Some(VetoStatus::Passed) => "未触发",
-            Some(VetoStatus::Unknown) => "无法判断（数据缺失）",
-            None => "—",
-        };
+        let text = status.map_or("—", vocab::veto_status);
         let _ = writeln!(out, "  {}：{text}（条件 {}）", v.name, v.when);
-        if status == Some(VetoStatus::Breached) || status == Some(VetoStatus::Unknown) {
+        if let Some(reason) = v.deferred.as_deref().filter(|_| status == Some(VetoStatus::Deferred)) {
+            let _ = writeln!(out, "    模型说明：{reason}");
+        }
+        if status.is_some_and(|s| s != VetoStatus::Passed) {
             inputs(out, run, table, row, project, &fields_of(&v.when));
         }
     }

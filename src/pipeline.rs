@@ -29,6 +29,8 @@ pub struct Run {
     pub date: [i32; 3],
     /// The project-level field table (ingest + metrics) the scores were computed from.
     pub table: polars::prelude::DataFrame,
+    /// Values written “不涉及” and the derived fields that follow from them.
+    pub not_applicable: ingest::NotApplicable,
 }
 
 impl Run {
@@ -80,7 +82,8 @@ pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i
     let mut dataset = dataset;
     crate::model::inputs::review(&mut dataset, &model, &dict, date);
     let table = metrics::compute_with(&dataset, &model.prices)?;
-    let eval = score::evaluate(&table.frame, &model)?;
+    let not_applicable = metrics::not_applicable(&table.frame, &dataset.origins.not_applicable, &dict)?;
+    let eval = score::evaluate_with(&table.frame, &model, &not_applicable, score::robust::threads())?;
     let mut log = dataset.log.clone();
     log.findings.extend(table.findings);
     log.findings.extend(
@@ -97,6 +100,7 @@ pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i
         log,
         date,
         table: table.frame,
+        not_applicable,
     })
 }
 

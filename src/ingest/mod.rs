@@ -115,11 +115,76 @@ pub struct Origins {
     pub rows: HashMap<(String, String), DetailRows>,
     /// (project id, field id) → the unit conversion applied, e.g. `12.5 公顷 × 15 = 187.5 亩`.
     pub conversions: HashMap<(String, String), String>,
+    /// (sheet id, project id) → the project's row on a per-project sheet,
+    /// so that a blank cell can be named.
+    pub project_rows: HashMap<(String, String), SheetRow>,
+    /// (file, sheet name) → field id → 0-based column of that sheet.
+    pub columns: HashMap<(String, String), BTreeMap<String, u32>>,
+    /// (project id, field id) of the cells written “不涉及” (their origin is in `cells`).
+    pub not_applicable: NotApplicable,
+}
+
+/// A data row of a sheet: its file, sheet and 0-based row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRow {
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+}
+
+/// Where the value of a blank project field would have to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlankCell {
+    /// The cell to fill in.
+    Cell(Origin),
+    /// The project's row exists but its sheet has no column for the field.
+    NoColumn { file: String, sheet: String },
+    /// The project has no row on the field's sheet.
+    NoRow,
+}
+
+/// Values marked “不涉及” (not applicable): (project id, field id).
+/// Ingest records the cells so written; metrics adds the derived fields
+/// computed only from such values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotApplicable(std::collections::HashSet<(String, String)>);
+
+impl NotApplicable {
+    pub fn insert(&mut self, project: &str, field: &str) {
+        self.0.insert((project.to_string(), field.to_string()));
+    }
+
+    pub fn contains(&self, project: &str, field: &str) -> bool {
+        self.0.contains(&(project.to_string(), field.to_string()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl Origins {
     pub fn cell(&self, project: &str, field: &str) -> Option<&Origin> {
         self.cells.get(&(project.to_string(), field.to_string()))
+    }
+
+    /// Where a blank value of a per-project field of `sheet` would go: the
+    /// project's row on that sheet and the field's column in that file.
+    pub fn blank_cell(&self, project: &str, sheet: &str, field: &str) -> BlankCell {
+        let Some(at) = self.project_rows.get(&(sheet.to_string(), project.to_string())) else {
+            return BlankCell::NoRow;
+        };
+        match self
+            .columns
+            .get(&(at.file.clone(), at.sheet.clone()))
+            .and_then(|c| c.get(field))
+        {
+            Some(&col) => BlankCell::Cell(Origin::new(&at.file, &at.sheet, log::a1(at.row, col))),
+            None => BlankCell::NoColumn {
+                file: at.file.clone(),
+                sheet: at.sheet.clone(),
+            },
+        }
     }
 
     /// The unit conversion applied to a project value, if any.
@@ -229,7 +294,11 @@ pub struct Dataset {
 pub struct RawRow {
     pub project: String,
     pub key_origin: Origin,
+    /// 0-based row on its sheet.
+    pub row: u32,
     pub values: BTreeMap<String, (Value, Origin)>,
+    /// Fields written “不涉及”, with their cells.
+    pub not_applicable: BTreeMap<String, Origin>,
     /// Field → how its value was converted from the unit it was written in.
     pub conversions: BTreeMap<String, String>,
 }
@@ -255,6 +324,8 @@ pub struct Collected {
     pub tables: Vec<parquet::PatchTable>,
     /// Columns not imported for their unit.
     pub unknown_units: Vec<UnknownUnit>,
+    /// (file, sheet name) → field id → 0-based column.
+    pub columns: HashMap<(String, String), BTreeMap<String, u32>>,
 }
 
 /// Read all sources into a dataset, with the default limits.
@@ -373,7 +444,10 @@ fn guess_sheet<'a>(dict: &'a FieldDict, rows: &[grid::Row]) -> Option<&'a str> {
 
 /// Join sheets into frames: ledger rows define the projects.
 fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs: Vec<InputFile>) -> Dataset {
-    let mut origins = Origins::default();
+    let mut origins = Origins {
+        columns: collected.columns,
+        ..Origins::default()
+    };
     let mut order: Vec<String> = Vec::new();
     let mut values: HashMap<String, BTreeMap<String, Value>> = HashMap::new();
     let mut first_seen: HashMap<String, Origin> = HashMap::new();
@@ -444,8 +518,20 @@ fn assemble(collected: Collected, dict: &FieldDict, mut log: QualityLog, inputs:
                 }
                 seen_here.insert(&row.project, &row.key_origin);
             }
+            origins.project_rows.insert(
+                (sheet.id.clone(), row.project.clone()),
+                SheetRow {
+                    file: row.key_origin.file.clone(),
+                    sheet: row.key_origin.sheet.clone(),
+                    row: row.row,
+                },
+            );
             for (field, (v, o)) in &row.values {
                 project_values.insert(field.clone(), v.clone());
+                origins.cells.insert((row.project.clone(), field.clone()), o.clone());
+            }
+            for (field, o) in &row.not_applicable {
+                origins.not_applicable.insert(&row.project, field);
                 origins.cells.insert((row.project.clone(), field.clone()), o.clone());
             }
             for (field, note) in &row.conversions {

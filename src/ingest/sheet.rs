@@ -159,6 +159,14 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
     let captions = caption_lines(ctx, rows, header.row, log);
     let columns = resolve_columns(ctx, &header, &captions, &mut out.unknown_units, log);
     check_required(ctx, &header, &columns, log);
+    out.columns.insert(
+        (ctx.file.to_string(), ctx.sheet_name.to_string()),
+        columns
+            .iter()
+            .enumerate()
+            .filter_map(|(c, m)| m.as_ref().map(|m| (m.field.clone(), c as u32)))
+            .collect(),
+    );
     let key_col = columns
         .iter()
         .position(|m| m.as_ref().is_some_and(|m| m.field == PROJECT_ID));
@@ -190,6 +198,7 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
             continue;
         };
         let mut values = BTreeMap::new();
+        let mut not_applicable = BTreeMap::new();
         let mut conversions = BTreeMap::new();
         for (c, m) in columns.iter().enumerate() {
             let (Some(m), Some(d)) = (m, row.get(c)) else { continue };
@@ -205,31 +214,39 @@ pub fn read_sheet(ctx: &SheetCtx, grid: &Grid, out: &mut Collected, log: &mut Qu
             }
             let percent = grid.is_percent(i, c);
             watch.note(c, field, m, d, percent, &origin);
-            if let Some(v) = read_field(ctx.dict, field, m, d, percent, &origin, log) {
-                if let Value::Number(x) = v {
-                    *sums.entry(c).or_default() += x;
-                    if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
-                        let shown = if field.is_percent() { x * 100.0 } else { x };
-                        conversions.insert(
-                            m.field.clone(),
-                            format!(
-                                "{} {from} × {} = {} {to}",
-                                cell::raw_text(d),
-                                cell::format_number(m.factor),
-                                cell::format_number(round6(shown))
-                            ),
-                        );
-                    }
+            let v = match read_field(ctx.dict, field, m, d, percent, &origin, log) {
+                Field::Value(v) => v,
+                Field::NotApplicable => {
+                    not_applicable.insert(m.field.clone(), origin);
+                    continue;
                 }
-                values.insert(m.field.clone(), (v, origin));
+                Field::None => continue,
+            };
+            if let Value::Number(x) = v {
+                *sums.entry(c).or_default() += x;
+                if let (Some(from), Some(to)) = (&m.unit, field.unit.as_deref()) {
+                    let shown = if field.is_percent() { x * 100.0 } else { x };
+                    conversions.insert(
+                        m.field.clone(),
+                        format!(
+                            "{} {from} × {} = {} {to}",
+                            cell::raw_text(d),
+                            cell::format_number(m.factor),
+                            cell::format_number(round6(shown))
+                        ),
+                    );
+                }
             }
+            values.insert(m.field.clone(), (v, origin));
         }
         out.texts.push((ctx.at(i, key_c), project.clone()));
         tally.rows_used += 1;
         out.rows.entry(ctx.sheet_id.to_string()).or_default().push(RawRow {
             project,
             key_origin: ctx.at(i, key_c),
+            row: i as u32,
             values,
+            not_applicable,
             conversions,
         });
     }
@@ -621,6 +638,15 @@ pub fn convert(x: f64, factor: f64) -> f64 {
     if factor == 1.0 { x } else { round6(x * factor) }
 }
 
+/// What a cell gave its field.
+enum Field {
+    Value(Value),
+    /// “不涉及”: not applicable to the project.
+    NotApplicable,
+    /// Blank, a placeholder or an error (logged).
+    None,
+}
+
 /// Read one cell as its field's type, converting units; logs problems.
 fn read_field(
     dict: &FieldDict,
@@ -630,7 +656,7 @@ fn read_field(
     percent_format: bool,
     origin: &Origin,
     log: &mut QualityLog,
-) -> Option<Value> {
+) -> Field {
     let read = match f.kind {
         FieldType::Number => {
             let (r, pct) = cell::read_number(d);
@@ -654,28 +680,28 @@ fn read_field(
     };
     match read {
         Read::Value(v) => match plausible::check(dict, f, &v) {
-            Verdict::Fine => Some(v),
+            Verdict::Fine => Field::Value(v),
             Verdict::Warn(why) => {
                 log.warn(origin.clone(), &cell::raw_text(d), why);
-                Some(v)
+                Field::Value(v)
             }
             Verdict::Error(why) => {
                 log.error(origin.clone(), &cell::raw_text(d), why);
-                None
+                Field::None
             }
         },
-        Read::Missing => None,
+        Read::Missing => Field::None,
         Read::NotApplicable => {
             log.info(
                 origin.clone(),
                 &cell::raw_text(d),
                 format!("“{}”填写“不涉及”，按不适用处理（不计为 0）", f.name),
             );
-            None
+            Field::NotApplicable
         }
         Read::Invalid(why) => {
             log.error(origin.clone(), &cell::raw_text(d), format!("“{}”{}", f.name, why));
-            None
+            Field::None
         }
     }
 }

@@ -12,7 +12,8 @@ pub mod quotas;
 pub mod redlines;
 pub mod spatial;
 
-use crate::ingest::{Dataset, Finding, Origin, Severity};
+use crate::fields::FieldDict;
+use crate::ingest::{Dataset, Finding, NotApplicable, Origin, Severity};
 use crate::model::Prices;
 use anyhow::{Context, Result};
 use polars::prelude::{Column, DataFrame, IntoLazy, NamedFrom, Series, col};
@@ -36,6 +37,12 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
     let mut findings = Vec::new();
     let mut frame = ds.projects.clone();
     add_list_counts(&mut frame)?;
+    add_not_applicable_flag(
+        &mut frame,
+        &ds.origins.not_applicable,
+        "new_farmland",
+        redlines::NEW_FARMLAND_NA,
+    )?;
     let funds = funds::per_project(&ds.funds).context("计算资金指标失败")?;
     let stages = patches::stage_aggregates(&ds.patches).context("计算耕地破碎度指标失败")?;
     let patches = patches::per_project(&stages, &ds.projects).context("计算耕地破碎度指标失败")?;
@@ -61,7 +68,8 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
         .with_columns(gep::gep_changes())
         .with_column(col("accepted_on").is_not_null().alias("is_accepted"))
         .collect()
-        .context("计算派生指标失败")?;
+        .context("计算派生指标失败")?
+        .drop(redlines::NEW_FARMLAND_NA)?;
     check_surplus(&frame, ds, &mut findings)?;
     patches::check_counts(&frame, ds, &mut findings)?;
     patches::check_terrain(&frame, ds, &mut findings)?;
@@ -72,6 +80,70 @@ pub fn compute_with(ds: &Dataset, prices: &Prices) -> Result<ProjectTable> {
         findings,
         spatial,
     })
+}
+
+/// A Boolean column `name`: whether each project's `field` was written “不涉及”.
+fn add_not_applicable_flag(frame: &mut DataFrame, na: &NotApplicable, field: &str, name: &str) -> Result<()> {
+    let flags: Vec<bool> = frame
+        .column("project_id")?
+        .str()?
+        .iter()
+        .map(|id| id.is_some_and(|id| na.contains(id, field)))
+        .collect();
+    frame.with_column(Column::from(Series::new(name.into(), flags)))?;
+    Ok(())
+}
+
+/// The values written “不涉及” (ingest's cells) and the derived fields that
+/// follow from them: a derived field without a value is not applicable when
+/// every blank field it is computed from (`from` in `fields.toml`, through
+/// other derived fields) is not applicable. Detail sheets it reads never
+/// make it so; a red-line field listed in
+/// [`redlines::DECIDES_NOT_APPLICABLE`] decides for itself.
+pub fn not_applicable(frame: &DataFrame, inputs: &NotApplicable, dict: &FieldDict) -> Result<NotApplicable> {
+    let mut out = inputs.clone();
+    if inputs.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<Option<String>> = frame
+        .column("project_id")?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect();
+    let blank = |field: &str, p: usize| -> bool {
+        frame
+            .column(field)
+            .ok()
+            .and_then(|c| c.get(p).ok())
+            .is_some_and(|v| v.is_null())
+    };
+    let derived: Vec<_> = dict
+        .derived
+        .iter()
+        .filter(|d| !redlines::DECIDES_NOT_APPLICABLE.contains(&d.id.as_str()))
+        .collect();
+    // Derived fields read other derived fields: repeat until nothing changes.
+    loop {
+        let mut changed = false;
+        for (p, id) in ids.iter().enumerate() {
+            let Some(id) = id else { continue };
+            for d in &derived {
+                if out.contains(id, &d.id) || !blank(&d.id, p) {
+                    continue;
+                }
+                let from: Vec<&String> = d.from.iter().filter(|f| dict.sheet(f).is_none()).collect();
+                let blanks: Vec<&&String> = from.iter().filter(|f| blank(f, p)).collect();
+                if !blanks.is_empty() && blanks.iter().all(|f| out.contains(id, f)) {
+                    out.insert(id, &d.id);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return Ok(out);
+        }
+    }
 }
 
 /// Items of a 、-separated list.

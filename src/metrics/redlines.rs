@@ -6,6 +6,10 @@
 //! adjustment ≤ 5% of the township's delineated PBF, new farmland
 //! field-measured, no forced relocation. `hidden_debt` is an input field
 //! (过程管理) used by the vetoes as it is.
+//!
+//! A blank input leaves its red line without a value (unknown), never
+//! passed: blank means “not given”. New farmland is the one gate: a project
+//! whose 新增耕地面积 is 0 or written “不涉及” has nothing to measure.
 
 use polars::prelude::{DataType, Expr, NULL, col, lit, when};
 
@@ -13,6 +17,13 @@ use super::funds::ratio;
 
 /// Largest PBF adjustment allowed, as a share of the township's delineated PBF.
 pub const PBF_ADJUST_LIMIT: f64 = 0.05;
+
+/// Temporary column: whether 新增耕地面积 was written “不涉及”.
+pub const NEW_FARMLAND_NA: &str = "new_farmland__not_applicable";
+
+/// Red-line fields whose own rule decides what “不涉及” means (so metrics
+/// does not derive their applicability from their inputs).
+pub const DECIDES_NOT_APPLICABLE: &[&str] = &["new_farmland_unmeasured"];
 
 /// The red-line fields.
 pub fn fields() -> Vec<Expr> {
@@ -35,9 +46,10 @@ pub fn fields() -> Vec<Expr> {
             .gt(col("construction_before"))
             .alias("construction_increased"),
         col("redline_after").lt(col("redline_before")).alias("redline_reduced"),
-        when(col("new_farmland").is_null().or(col("new_farmland").lt_eq(lit(0.0))))
+        // 0 or 不涉及: nothing to measure. Blank area or blank method: unknown.
+        when(col(NEW_FARMLAND_NA).or(col("new_farmland").lt_eq(lit(0.0))))
             .then(lit(false))
-            .when(col("new_farmland_method").is_null())
+            .when(col("new_farmland").is_null().or(col("new_farmland_method").is_null()))
             .then(lit(NULL).cast(DataType::Boolean))
             .otherwise(col("new_farmland_method").neq(lit("实测")))
             .alias("new_farmland_unmeasured"),

@@ -72,15 +72,10 @@ pub fn check_model(model: &Model, text: &str, dict: &FieldDict) -> CheckReport {
         }
     }
     for v in &model.vetoes {
-        check_expr(
-            &mut r,
-            &cx,
-            &at(&v.id),
-            &format!("否决项“{}”的 when", v.id),
-            &v.when,
-            true,
-        );
+        let place = v.shared.map_or_else(|| at(&v.id), |s| s.label().to_string());
+        check_expr(&mut r, &cx, &place, &format!("否决项“{}”的 when", v.id), &v.when, true);
     }
+    check_redlines(&mut r, model, text);
     for a in &model.adjustments {
         check_expr(
             &mut r,
@@ -182,6 +177,41 @@ fn check_finite(r: &mut CheckReport, model: &Model, text: &str) {
         "weight_jitter".into(),
         model.robustness.weight_jitter,
     );
+}
+
+/// A model that selects or rewards must check every red line of the
+/// shared set: warn for each one it drops, and for each one it defers when
+/// it selects among accepted projects or hands out money (the outcome
+/// exists then, so nothing is left to defer).
+fn check_redlines(r: &mut CheckReport, model: &Model, text: &str) {
+    let selects = model.selection.is_some() || !model.rewards.is_empty();
+    if !selects {
+        return;
+    }
+    let what = if model.rewards.is_empty() {
+        "遴选示范项目"
+    } else {
+        "遴选并奖补"
+    };
+    for d in &model.dropped_redlines {
+        r.warnings.push(format!(
+            "{}：本模型{what}，但去掉了{}的“{}”（理由：{}）；触碰该红线的项目可能入选，请确认理由成立",
+            at_key(text, "[[redline_drop]]"),
+            model.model.redlines.label(),
+            d.name,
+            d.reason
+        ));
+    }
+    let after_acceptance = model.selection.as_ref().is_some_and(|s| s.accepted_only) || !model.rewards.is_empty();
+    for v in model.vetoes.iter().filter(|v| v.deferred.is_some()) {
+        if after_acceptance {
+            r.warnings.push(format!(
+                "{}：本模型在整体验收后{what}，但推迟核查红线“{}”；整治结果已经存在，数据缺失时应按“待核实”处理",
+                at_key(text, "[[redline_defer]]"),
+                v.name
+            ));
+        }
+    }
 }
 
 /// Line (1-based) of the first line starting with `key`, as a message prefix.

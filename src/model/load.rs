@@ -4,7 +4,8 @@
 //! too large to represent) are refused: a model computes with finite numbers.
 
 use super::{
-    Adjust, Dimension, Indicator, Model, ModelMeta, Prices, Reward, Robustness, Selection, Target, Veto, Weights,
+    Adjust, Dimension, Indicator, Model, ModelMeta, Prices, RedlineException, Reward, Robustness, Selection, Target,
+    Veto, Weights,
 };
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -166,6 +167,8 @@ pub fn parse(text: &str) -> Result<Model, Vec<String>> {
             "dimension" => parts::<Dimension>(text, v, "[[dimension]]：", &mut errors),
             "indicator" => parts::<Indicator>(text, v, "[[indicator]]：", &mut errors),
             "veto" => parts::<Veto>(text, v, "[[veto]]：", &mut errors),
+            "redline_drop" => parts::<RedlineException>(text, v, "[[redline_drop]]：", &mut errors),
+            "redline_defer" => parts::<RedlineException>(text, v, "[[redline_defer]]：", &mut errors),
             "adjust" => parts::<Adjust>(text, v, "[[adjust]]：", &mut errors),
             "target" => parts::<Target>(text, v, "[[target]]：", &mut errors),
             "reward" => parts::<Reward>(text, v, "[[reward]]：", &mut errors),
@@ -178,7 +181,7 @@ pub fn parse(text: &str) -> Result<Model, Vec<String>> {
                 text,
                 Some(k.span().start),
                 format!(
-                    "未知的节“{other}”（可用：model、dimension、indicator、veto、adjust、grades、selection、reward、prices、weights、robustness、target）"
+                    "未知的节“{other}”（可用：model、dimension、indicator、veto、redline_drop、redline_defer、adjust、grades、selection、reward、prices、weights、robustness、target）"
                 ),
             )),
         }

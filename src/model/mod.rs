@@ -5,9 +5,11 @@ mod check;
 pub mod inputs;
 pub mod load;
 mod methods;
+pub mod redlines;
 
 pub use check::{CheckReport, check_model};
 pub use methods::{Aggregation, AhpMatrix, Cell, Robustness, WeightMethod, Weights};
+pub use redlines::{DroppedRedline, RedlineException, RedlineSet};
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
@@ -43,8 +45,19 @@ pub struct Model {
     pub dimensions: Vec<Dimension>,
     #[serde(rename = "indicator")]
     pub indicators: Vec<Indicator>,
+    /// The model's red lines: the shared set's (after drops) first, then
+    /// the model's own `[[veto]]` (see [`redlines::resolve`]).
     #[serde(rename = "veto", default)]
     pub vetoes: Vec<Veto>,
+    /// `[[redline_drop]]`: shared red lines the model does not check, with reasons.
+    #[serde(rename = "redline_drop", default)]
+    pub redline_drops: Vec<RedlineException>,
+    /// `[[redline_defer]]`: red lines checked only where the outcome exists yet.
+    #[serde(rename = "redline_defer", default)]
+    pub redline_defers: Vec<RedlineException>,
+    /// The dropped shared red lines, resolved at load.
+    #[serde(skip)]
+    pub dropped_redlines: Vec<DroppedRedline>,
     #[serde(rename = "adjust", default)]
     pub adjustments: Vec<Adjust>,
     pub grades: std::collections::BTreeMap<String, f64>,
@@ -138,6 +151,9 @@ pub struct ModelMeta {
     /// Empty: the last dimension, then project id.
     #[serde(default)]
     pub tie_break: Vec<String>,
+    /// The shared red-line set included in the vetoes (default `national`).
+    #[serde(default)]
+    pub redlines: RedlineSet,
 }
 
 fn default_geometric_floor() -> f64 {
@@ -265,6 +281,13 @@ pub struct Veto {
     pub when: String,
     #[serde(default)]
     pub basis: String,
+    /// The shared set the red line comes from (`None`: the model's own).
+    #[serde(skip_deserializing)]
+    pub shared: Option<RedlineSet>,
+    /// The model's reason for checking it only once the outcome exists
+    /// (`[[redline_defer]]`).
+    #[serde(skip_deserializing)]
+    pub deferred: Option<String>,
 }
 
 /// `[[adjust]]`: a bonus (+) or deduction (−).
@@ -331,8 +354,10 @@ impl Model {
     /// Parse a model from TOML text; `origin` names it in messages. The
     /// error lists every problem found, one per line, with its line number.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        load::parse(text)
-            .map_err(|errors| anyhow::anyhow!("评估模型 {origin} 有 {} 处错误：\n{}", errors.len(), errors.join("\n")))
+        let mut m = load::parse(text)
+            .map_err(|errors| anyhow::anyhow!("评估模型 {origin} 有 {} 处错误：\n{}", errors.len(), errors.join("\n")))?;
+        redlines::resolve(&mut m).map_err(|e| anyhow::anyhow!("评估模型 {origin} 的红线设置有误：{e:#}"))?;
+        Ok(m)
     }
 
     /// Load a model by bundled id or by file path.

@@ -4,8 +4,8 @@
 //!
 //! A shared layer: it imports no document.
 
-use super::text::vocab;
-use crate::model::{Model, WeightMethod};
+use super::text::{method, vocab};
+use crate::model::{DroppedRedline, Model, RedlineSet, WeightMethod};
 use crate::score::obstacle::Obstacle;
 use crate::score::robust::Verdict;
 use crate::score::weights::AhpReport;
@@ -118,10 +118,29 @@ pub struct MethodJson<'a> {
     pub ahp: &'a [AhpReport],
     pub tie_break: &'a [String],
     pub notes: Vec<String>,
+    /// The exclusion rule and (objective weights) the imputation rule, in words.
+    pub rules: Vec<String>,
+    /// The red lines the model checks, defers and drops.
+    pub redlines: RedlinesJson<'a>,
+}
+
+/// The red lines of a model, as other systems read them.
+#[derive(Serialize)]
+pub struct RedlinesJson<'a> {
+    /// The shared set included (`national`).
+    pub set: RedlineSet,
+    /// Ids of every red line checked (the set's, then the model's own).
+    pub checked: Vec<&'a str>,
+    /// Red lines checked only once the outcome exists: (id, reason).
+    pub deferred: Vec<(&'a str, &'a str)>,
+    /// Red lines of the set the model does not check, with reasons.
+    pub dropped: &'a [DroppedRedline],
+    /// The rule in a sentence, as the method section prints it.
+    pub summary: String,
 }
 
 impl<'a> MethodJson<'a> {
-    pub fn new(model: &Model, m: &'a Method) -> Self {
+    pub fn new(model: &'a Model, m: &'a Method) -> Self {
         Self {
             weighting: m.weighting,
             aggregation: m.aggregation,
@@ -129,6 +148,18 @@ impl<'a> MethodJson<'a> {
             ahp: &m.ahp,
             tie_break: &m.tie_break,
             notes: m.notes.iter().map(|n| vocab::method_note(model, n)).collect(),
+            rules: method::method_rules(model, m),
+            redlines: RedlinesJson {
+                set: model.model.redlines,
+                checked: model.vetoes.iter().map(|v| v.id.as_str()).collect(),
+                deferred: model
+                    .vetoes
+                    .iter()
+                    .filter_map(|v| v.deferred.as_deref().map(|r| (v.id.as_str(), r)))
+                    .collect(),
+                dropped: &model.dropped_redlines,
+                summary: method::redline_rule(model),
+            },
         }
     }
 }

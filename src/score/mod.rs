@@ -14,6 +14,7 @@ pub mod scale;
 pub mod table;
 pub mod weights;
 
+use crate::ingest::NotApplicable;
 use crate::model::{MissingPolicy, Model, Scale};
 use anyhow::Result;
 use expr::Named;
@@ -74,8 +75,21 @@ pub struct DimensionScore {
 pub enum VetoStatus {
     Passed,
     Breached,
-    /// The data needed to check it is missing.
+    /// The data needed to check it is missing: until it is filled in, the
+    /// project can be neither selected nor rewarded.
     Unknown,
+    /// Every blank value the check reads was written “不涉及”.
+    NotApplicable,
+    /// The model checks it only once the project is carried out
+    /// (`[[redline_defer]]`) and the outcome is not in the data yet.
+    Deferred,
+}
+
+impl VetoStatus {
+    /// Whether the status keeps a project from selection and reward.
+    pub fn blocks(self) -> bool {
+        matches!(self, VetoStatus::Breached | VetoStatus::Unknown)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +116,8 @@ pub enum NotSelected {
     CountReached,
     /// Grade below the selection's required grade.
     GradeTooLow,
+    /// A red line cannot be checked for lack of data (待核实).
+    RedlineUnknown,
 }
 
 /// A project's full evaluation.
@@ -140,6 +156,13 @@ pub struct ProjectScore {
     pub next_grade: Option<obstacle::GradeGap>,
     /// Monte Carlo figures (eligible projects).
     pub robustness: Option<robust::ProjectRobustness>,
+}
+
+impl ProjectScore {
+    /// Whether some red line could not be checked for lack of data.
+    pub fn redline_unknown(&self) -> bool {
+        self.vetoes.iter().any(|v| v.status == VetoStatus::Unknown)
+    }
 }
 
 /// Weight of one indicator as points.
@@ -243,8 +266,14 @@ pub enum ScoreIssue {
         status: Status,
         fields: Vec<String>,
     },
-    /// A red line could not be checked for lack of data.
-    VetoUnknown { project: String, veto: String },
+    /// A red line could not be checked for lack of data: `fields` are the
+    /// fields its condition read that were blank (none: the condition itself
+    /// gave no value).
+    VetoUnknown {
+        project: String,
+        veto: String,
+        fields: Vec<String>,
+    },
 }
 
 /// Column-name prefixes of the evaluated expressions.
@@ -295,6 +324,13 @@ pub fn evaluate(table: &DataFrame, model: &Model) -> Result<Evaluation> {
 /// [`evaluate`] with the Monte Carlo on `threads` threads (the figures do
 /// not depend on the number).
 pub fn evaluate_with_threads(table: &DataFrame, model: &Model, threads: usize) -> Result<Evaluation> {
+    evaluate_with(table, model, &NotApplicable::default(), threads)
+}
+
+/// [`evaluate_with_threads`] knowing which values were written “不涉及”
+/// (`na`, input and derived fields): an indicator or red line whose blank
+/// inputs are all such values is not applicable rather than missing.
+pub fn evaluate_with(table: &DataFrame, model: &Model, na: &NotApplicable, threads: usize) -> Result<Evaluation> {
     let values = expr::evaluate(table, &named_expressions(model))?;
     let n = table.height();
     let ids: Vec<String> = expr::strings(table, "project_id")?
@@ -312,7 +348,8 @@ pub fn evaluate_with_threads(table: &DataFrame, model: &Model, threads: usize) -
     let self_scores = expr::floats(table, "self_score_total")?;
 
     let mut issues = Vec::new();
-    let (table_core, mut indicator_rows) = score_indicators(table, model, &values, &ids, &mut issues)?;
+    let facts = Facts { table, na, ids: &ids };
+    let (table_core, mut indicator_rows) = score_indicators(&facts, model, &values, &mut issues)?;
     let mut core = table_core;
     let mut adjust_rows = Vec::with_capacity(n);
     for p in 0..n {
@@ -352,16 +389,11 @@ pub fn evaluate_with_threads(table: &DataFrame, model: &Model, threads: usize) -
                     .sum(),
             })
             .collect();
-        let vetoes = check_vetoes(model, &values, p)?;
+        let (vetoes, unknown) = check_vetoes(&facts, model, &values, p)?;
+        issues.extend(unknown);
         let indicator_total = scored.indicator_total[p];
         let total = scored.total[p];
         let vetoed = vetoes.iter().any(|v| v.status == VetoStatus::Breached);
-        for v in vetoes.iter().filter(|v| v.status == VetoStatus::Unknown) {
-            issues.push(ScoreIssue::VetoUnknown {
-                project: ids[p].clone(),
-                veto: v.id.clone(),
-            });
-        }
         projects.push(ProjectScore {
             id: ids[p].clone(),
             name: names[p].clone(),
@@ -465,6 +497,19 @@ fn method_of(model: &Model, scored: &table::Scored) -> Method {
             });
         }
     }
+    if let Some(method) = objective_method(model) {
+        notes.push(weights::MethodNote::ObjectiveImputed {
+            method,
+            cells: scored.imputed.iter().sum(),
+            indicators: model
+                .indicators
+                .iter()
+                .zip(&scored.imputed)
+                .filter(|(_, n)| **n > 0)
+                .map(|(i, n)| (i.id.clone(), *n))
+                .collect(),
+        });
+    }
     if scored.derived.method != crate::model::WeightMethod::Fixed {
         notes.push(weights::MethodNote::PointsNormalised {
             method: scored.derived.method,
@@ -490,15 +535,52 @@ fn method_of(model: &Model, scored: &table::Scored) -> Method {
     }
 }
 
+/// The project table with what ingest and metrics know about its blanks.
+struct Facts<'a> {
+    table: &'a DataFrame,
+    na: &'a NotApplicable,
+    ids: &'a [String],
+}
+
+impl Facts<'_> {
+    /// Fields among `read` that are null for project row `p`.
+    fn blank(&self, read: &std::collections::BTreeSet<String>, p: usize) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for f in read {
+            if self.table.column(f)?.get(p)?.is_null() {
+                out.push(f.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether blank `fields` were all written “不涉及” (at least one).
+    fn all_not_applicable(&self, fields: &[String], p: usize) -> bool {
+        !fields.is_empty() && fields.iter().all(|f| self.na.contains(&self.ids[p], f))
+    }
+}
+
+/// The objective method the model's weights use, if any (entropy or CRITIC,
+/// alone or combined).
+pub fn objective_method(model: &Model) -> Option<crate::model::WeightMethod> {
+    use crate::model::WeightMethod as W;
+    let spec = model.weights.as_ref()?;
+    match spec.method {
+        W::Entropy | W::Critic => Some(spec.method),
+        W::Combined => Some(spec.objective.unwrap_or(W::Entropy)),
+        W::Fixed | W::Ahp => None,
+    }
+}
+
 /// Raw values and statuses (the scoring core's table) and the indicator
 /// rows to fill, one Vec per project.
 fn score_indicators(
-    table: &DataFrame,
+    facts: &Facts,
     model: &Model,
     values: &DataFrame,
-    ids: &[String],
     issues: &mut Vec<ScoreIssue>,
 ) -> Result<(table::Table, Vec<Vec<IndicatorScore>>)> {
+    let ids = facts.ids;
     let n = ids.len();
     let m = model.indicators.len();
     let mut core = table::Table {
@@ -524,10 +606,15 @@ fn score_indicators(
         for p in 0..n {
             let not_applicable = applies[p] == Some(false)
                 || (matches!(ind.scale, Scale::Plan { .. }) && !planned[p].is_some_and(|x| x > 0.0));
-            let missing_fields = missing_fields_of(table, &read, p)?;
+            let mut missing_fields = facts.blank(&read, p)?;
             let status = match (not_applicable, raw[p]) {
                 (true, _) => Status::NotApplicable,
                 (false, Some(_)) => Status::Scored,
+                (false, None) if facts.all_not_applicable(&missing_fields, p) => {
+                    // Written 不涉及: nothing is missing.
+                    missing_fields.clear();
+                    Status::NotApplicable
+                }
                 (false, None) => {
                     let status = match ind.missing {
                         MissingPolicy::Zero => Status::MissingZero,
@@ -561,34 +648,44 @@ fn score_indicators(
     Ok((core, rows))
 }
 
-/// Fields among `read` that are null for project row `p`.
-fn missing_fields_of(table: &DataFrame, read: &std::collections::BTreeSet<String>, p: usize) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for f in read {
-        if table.column(f)?.get(p)?.is_null() {
-            out.push(f.clone());
-        }
+/// Every red line of project row `p`, and an issue for each one the data
+/// cannot decide. A red line without a value is not applicable when all the
+/// blank fields it reads were written “不涉及”, deferred when the model
+/// defers it, and otherwise unknown.
+fn check_vetoes(
+    facts: &Facts,
+    model: &Model,
+    values: &DataFrame,
+    p: usize,
+) -> Result<(Vec<VetoCheck>, Vec<ScoreIssue>)> {
+    let mut checks = Vec::with_capacity(model.vetoes.len());
+    let mut issues = Vec::new();
+    for v in &model.vetoes {
+        let status = match values.column(&col("veto", &v.id))?.bool()?.get(p) {
+            Some(true) => VetoStatus::Breached,
+            Some(false) => VetoStatus::Passed,
+            None => {
+                let blank = facts.blank(&expr::fields_of(&expr::parse(&v.when)?), p)?;
+                if facts.all_not_applicable(&blank, p) {
+                    VetoStatus::NotApplicable
+                } else if v.deferred.is_some() {
+                    VetoStatus::Deferred
+                } else {
+                    issues.push(ScoreIssue::VetoUnknown {
+                        project: facts.ids[p].clone(),
+                        veto: v.id.clone(),
+                        fields: blank,
+                    });
+                    VetoStatus::Unknown
+                }
+            }
+        };
+        checks.push(VetoCheck {
+            id: v.id.clone(),
+            status,
+        });
     }
-    Ok(out)
-}
-
-fn check_vetoes(model: &Model, values: &DataFrame, p: usize) -> Result<Vec<VetoCheck>> {
-    model
-        .vetoes
-        .iter()
-        .map(|v| {
-            let hit = values.column(&col("veto", &v.id))?.bool()?.get(p);
-            let status = match hit {
-                Some(true) => VetoStatus::Breached,
-                Some(false) => VetoStatus::Passed,
-                None => VetoStatus::Unknown,
-            };
-            Ok(VetoCheck {
-                id: v.id.clone(),
-                status,
-            })
-        })
-        .collect()
+    Ok((checks, issues))
 }
 
 /// Triggered adjustments with item caps, then the model's bonus/deduction caps.

@@ -129,7 +129,9 @@ fn reward(projects: &mut [ProjectScore], model: &Model) {
     }
 }
 
-/// Walk the ranking and pick demonstration projects under the model's rules.
+/// Walk the ranking and pick demonstration projects under the model's
+/// rules. A project with a breached or unknown red line is never picked
+/// (and so never rewarded).
 fn select(projects: &mut [ProjectScore], model: &Model) {
     let Some(rule) = &model.selection else { return };
     let mut per_city: HashMap<String, usize> = HashMap::new();
@@ -137,6 +139,8 @@ fn select(projects: &mut [ProjectScore], model: &Model) {
     for p in projects.iter_mut() {
         let reason = if p.vetoed {
             Some(NotSelected::Vetoed)
+        } else if p.redline_unknown() {
+            Some(NotSelected::RedlineUnknown)
         } else if p.total + TIE < rule.min_score {
             Some(NotSelected::BelowMinimum)
         } else if rule.accepted_only && !p.accepted {

@@ -136,6 +136,8 @@ pub struct Sim<'a> {
     all_count: Vec<bool>,
     adj: Vec<f64>,
     accepted: Vec<bool>,
+    /// Projects that may never be selected (a red line unknown).
+    blocked: Vec<bool>,
     city: Vec<u32>,
     points: Vec<f64>,
     dims: DimIndex,
@@ -209,12 +211,22 @@ impl<'a> Sim<'a> {
             switchable,
             status,
             all_count,
+            blocked: vec![false; n],
             accepted,
             city,
             points,
             dims: DimIndex::of(model),
             settings,
             seed: model.model.seed,
+        }
+    }
+
+    /// Keep the projects marked in `blocked` (base order) out of every
+    /// draw's selection, as the base selection keeps out a project whose
+    /// red line is unknown.
+    pub fn block(&mut self, blocked: Vec<bool>) {
+        if blocked.len() == self.rows.len() {
+            self.blocked = blocked;
         }
     }
 
@@ -327,7 +339,8 @@ impl<'a> Sim<'a> {
                 break;
             }
             let (i, t) = (p as usize, totals[p as usize]);
-            if t + 1e-6 < rule.min_score
+            if self.blocked[i]
+                || t + 1e-6 < rule.min_score
                 || (rule.accepted_only && !self.accepted[i])
                 || required.is_some_and(|b| t + 1e-6 < b)
             {
@@ -508,7 +521,8 @@ pub fn analyse(model: &Model, table: &Table, ids: &[String], eval: &mut Evaluati
     }
     let accepted = eligible.iter().map(|p| p.accepted).collect();
     let cities: Vec<String> = eligible.iter().map(|p| p.city.clone()).collect();
-    let sim = Sim::new(model, table, rows, points, accepted, &cities);
+    let mut sim = Sim::new(model, table, rows, points, accepted, &cities);
+    sim.block(eligible.iter().map(|p| p.redline_unknown()).collect());
     let out = simulate(&sim, &base_selected, threads);
     let mut it = out.projects.into_iter();
     for p in eval.projects.iter_mut().filter(|p| !p.vetoed) {
@@ -584,7 +598,7 @@ fn cutoff_swap(
 ) -> Result<Option<CutoffSwap>> {
     let all: Vec<usize> = (0..table.n).collect();
     let scaled = table.scaled(model, &all, None);
-    let base = super::weights::derive(model, &table.objective_columns(&all, &scaled))?;
+    let base = super::weights::derive(model, &table.objective_columns(&all, &scaled).0)?;
     let (ra, rb) = (rows[a], rows[b]);
     let gap = |k: usize, p: f64| -> f64 {
         let mut d = base.clone();

@@ -36,6 +36,9 @@ pub struct Scored {
     pub floored: Vec<usize>,
     /// Per indicator: scaled value constant across the rows.
     pub constant: Vec<bool>,
+    /// Per indicator: cells the objective weights filled with the column
+    /// mean (see [`Table::objective_columns`]).
+    pub imputed: Vec<usize>,
 }
 
 impl Table {
@@ -76,11 +79,16 @@ impl Table {
         out
     }
 
-    /// Objective-weighting columns: scaled values; 0 where a counted value is
-    /// missing; the column mean where the indicator does not apply.
-    pub fn objective_columns(&self, rows: &[usize], scaled: &[Option<f64>]) -> Vec<Vec<f64>> {
+    /// Objective-weighting columns (entropy, CRITIC) and, per indicator, how
+    /// many cells were filled. A cell is its scaled value; 0 where the value
+    /// is missing and counts as 0 (`missing = "zero"`, as it is scored); and
+    /// the mean of the column's scaled values where the indicator does not
+    /// apply or is excluded (`missing = "exclude"`), so that the cell adds
+    /// no contrast of its own (0 when the column has no value at all).
+    pub fn objective_columns(&self, rows: &[usize], scaled: &[Option<f64>]) -> (Vec<Vec<f64>>, Vec<usize>) {
         let m = self.m;
-        (0..m)
+        let mut filled = vec![0; m];
+        let cols = (0..m)
             .map(|j| {
                 let present: Vec<f64> = (0..rows.len()).filter_map(|k| scaled[k * m + j]).collect();
                 let mean = if present.is_empty() {
@@ -93,18 +101,25 @@ impl Table {
                     .map(|(k, &r)| match scaled[k * m + j] {
                         Some(s) => s,
                         None if self.status[r * m + j].counts() => 0.0,
-                        None => mean,
+                        None => {
+                            filled[j] += 1;
+                            mean
+                        }
                     })
                     .collect()
             })
-            .collect()
+            .collect();
+        (cols, filled)
     }
 
     /// Score `rows` under the model with the given aggregation.
     pub fn score(&self, model: &Model, rows: &[usize], aggregation: Aggregation) -> Result<Scored> {
         let scaled = self.scaled(model, rows, None);
-        let derived = weights::derive(model, &self.objective_columns(rows, &scaled))?;
-        Ok(self.finish(model, rows, scaled, derived, aggregation))
+        let (cols, imputed) = self.objective_columns(rows, &scaled);
+        let derived = weights::derive(model, &cols)?;
+        let mut scored = self.finish(model, rows, scaled, derived, aggregation);
+        scored.imputed = imputed;
+        Ok(scored)
     }
 
     /// Weights, aggregation and totals for already scaled rows.
@@ -143,6 +158,7 @@ impl Table {
             total,
             floored,
             constant,
+            imputed: vec![0; m],
         }
     }
 }

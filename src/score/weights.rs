@@ -116,6 +116,14 @@ pub enum MethodNote {
     PointsNormalised { method: WeightMethod, total: f64 },
     /// Nothing in the model depends on the batch: the rank-reversal check does not apply.
     NotBatchRelative,
+    /// Objective weights (`method`): `cells` cells where an indicator does
+    /// not apply or is excluded were filled with the column mean; per
+    /// indicator in `indicators` (those with at least one).
+    ObjectiveImputed {
+        method: WeightMethod,
+        cells: usize,
+        indicators: Vec<(String, usize)>,
+    },
 }
 
 /// Derive indicator points. `cols` holds each indicator's values over the

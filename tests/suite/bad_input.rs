@@ -3,16 +3,10 @@
 use crate::common;
 
 use landeval::fields::FieldDict;
-use landeval::template::{CellValue, Row, WorkbookData, write_workbook};
+use landeval::template::{CellValue, WorkbookData, write_workbook};
 use std::process::Command;
 
-fn row(pairs: &[(&str, CellValue)]) -> Row {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-}
-
-fn text(s: &str) -> CellValue {
-    CellValue::Text(s.into())
-}
+use crate::common::{row, text};
 
 /// One project; text in a numeric cell (农用地整治!C2, new farmland is column C
 /// after 项目编号 and the two farmland areas) and a fund row for an unknown project.
@@ -126,6 +120,9 @@ fn characters_no_font_covers_are_reported_with_their_cell() {
             ("county", text("甲县")),
         ])],
     );
+    // Red lines checkable: validate scores like evaluate, and a red line it
+    // cannot check is an error.
+    common::add_passing_redlines(&mut data, "GLYPH-01");
     write_workbook(&dir.join("字形.xlsx"), &FieldDict::bundled(), &data).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_landeval"))
         .current_dir(&dir)

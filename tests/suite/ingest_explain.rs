@@ -44,7 +44,7 @@ fn conversions_and_vetoes_are_shown() {
     );
     // QL-0102-01 breaks the farmland red line: 40760.95 < 40951.87.
     let veto = explain(&run, "QL-0102-01", None).expect("explain");
-    assert!(veto.contains("耕地面积减少：触发"), "{veto}");
+    assert!(veto.contains("耕地面积减少：触碰（一票否决）"), "{veto}");
     assert!(
         veto.contains("farmland_after（整治后耕地面积）= 40760.95亩  ← 枫渡县.xls / 农用地整治 / "),
         "{veto}"

@@ -12,6 +12,8 @@ mod ingest_formats;
 mod ingest_messy;
 mod ingest_parquet;
 mod ingest_xlsb;
+mod integrity_redlines;
+mod integrity_scoring;
 mod metrics;
 mod model_check;
 mod mutation;

@@ -4,6 +4,7 @@
 //! column names are those of the field dictionary.
 
 use crate::common;
+use crate::common::{num as n, row, text as t};
 
 use landeval::fields::FieldDict;
 use landeval::ingest::{self, Dataset, Severity, Source};
@@ -13,15 +14,6 @@ use landeval::template::{CellValue, Row, WorkbookData, write_workbook};
 use polars::prelude::{AnyValue, DataFrame, IntoLazy};
 use std::sync::OnceLock;
 
-fn row(pairs: &[(&str, CellValue)]) -> Row {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-}
-fn t(s: &str) -> CellValue {
-    CellValue::Text(s.into())
-}
-fn n(x: f64) -> CellValue {
-    CellValue::Number(x)
-}
 fn b(x: bool) -> CellValue {
     CellValue::Bool(x)
 }

@@ -8,7 +8,7 @@ use calamine::{Data, Reader, open_workbook_auto};
 use landeval::ingest::Source;
 use landeval::pipeline::Run;
 use landeval::report::RenderOptions;
-use landeval::template::{CellValue, Row, WorkbookData, write_workbook};
+use landeval::template::{CellValue, WorkbookData, write_workbook};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -20,13 +20,7 @@ const COUNTY: &str = "+SUM(A1)";
 const NAME2: &str = "@evil -2 <b>&amp;</b>";
 const TOWNS: &str = "-3";
 
-fn text(s: &str) -> CellValue {
-    CellValue::Text(s.into())
-}
-
-fn row(pairs: &[(&str, CellValue)]) -> Row {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-}
+use crate::common::{row, text};
 
 /// Two projects with hostile names and a few numbers.
 fn workbook(path: &Path) {
@@ -64,6 +58,11 @@ fn workbook(path: &Path) {
         ])
     };
     data.insert("process".into(), vec![process("T-01"), process("T-02")]);
+    // Every red line checkable and passed (a blank one would keep the
+    // projects out of the selection).
+    for id in ["T-01", "T-02"] {
+        common::add_passing_redlines(&mut data, id);
+    }
     write_workbook(path, &landeval::fields::FieldDict::bundled(), &data).expect("workbook written");
 }
 

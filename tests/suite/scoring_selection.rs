@@ -1,6 +1,7 @@
 //! Selection, ties, rewards, diagnosis, robustness and rank reversal on
 //! cohorts small enough to work by hand.
 
+use crate::common;
 use landeval::model::Model;
 use landeval::report::json::ProjectJson;
 use landeval::report::text::vocab;
@@ -75,7 +76,7 @@ const LINEAR: &str = r#"{ method = "target", floor = 0.0, target = 1.0 }"#;
 const MINMAX: &str = r#"{ method = "minmax" }"#;
 
 fn eval(rows: &[Row], m: &Model, threads: usize) -> Evaluation {
-    evaluate_with_threads(&frame(rows), m, threads).unwrap()
+    evaluate_with_threads(&common::with_passing_redlines(frame(rows)), m, threads).unwrap()
 }
 
 fn get<'a>(e: &'a Evaluation, id: &str) -> &'a ProjectScore {

@@ -33,9 +33,16 @@ fn show(m: &Model) -> Result<()> {
             println!("  {:<24} {:>5} 分  {}", i.name, i.points, scale_rule(&i.scale));
         }
     }
-    println!("\n一票否决：");
+    println!("\n一票否决（{}及本模型自定）：", m.model.redlines.label());
     for v in &m.vetoes {
-        println!("  {}：{}", v.name, v.basis);
+        let deferred = v
+            .deferred
+            .as_ref()
+            .map_or(String::new(), |r| format!("［实施后核查：{r}］"));
+        println!("  {}：{}{deferred}", v.name, v.basis);
+    }
+    for d in &m.dropped_redlines {
+        println!("  不核查“{}”：{}", d.name, d.reason);
     }
     if !m.adjustments.is_empty() {
         println!(

@@ -54,6 +54,10 @@ pub struct ModelView {
     pub selection: String,
     /// The aggregation's name when it is not the weighted sum, else empty.
     pub aggregation: String,
+    /// The exclusion rule and (objective weights) the imputation rule, one sentence each.
+    pub rules: Vec<String>,
+    /// The red lines checked, deferred and dropped, in a sentence.
+    pub redlines: String,
 }
 
 /// A dimension and its full points.
@@ -234,7 +238,7 @@ pub struct CardRow {
 pub struct CardVeto {
     pub name: String,
     pub status: String,
-    /// The red line was checked and not breached.
+    /// The red line does not hold the project back (not breached, not 待核实).
     pub passed: bool,
 }
 
@@ -379,6 +383,8 @@ fn model_view(model: &Model, method: &Method) -> ModelView {
             Aggregation::Sum => String::new(),
             other => other.label().to_string(),
         },
+        rules: method::method_rules(model, method),
+        redlines: method::redline_rule(model),
     }
 }
 
@@ -397,7 +403,7 @@ fn selection_rules(model: &Model) -> String {
     if s.accepted_only {
         t.push_str("，须已通过整体验收");
     }
-    t + "；触碰红线的项目不得入选。"
+    t + "；触碰红线或红线待核实的项目不得入选。"
 }
 
 fn overview(model: &Model, projects: &[ProjectScore]) -> Overview {
@@ -507,6 +513,8 @@ fn ranking(model: &Model, projects: &[ProjectScore]) -> Vec<RankRow> {
                 "★".into()
             } else if p.vetoed {
                 "否决".into()
+            } else if p.redline_unknown() {
+                vocab::PENDING.into()
             } else {
                 String::new()
             },
@@ -567,7 +575,7 @@ fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
         .map(|(c, v)| CardVeto {
             name: v.name.clone(),
             status: vocab::veto_status(c.status).into(),
-            passed: c.status == VetoStatus::Passed,
+            passed: !c.status.blocks(),
         })
         .collect();
     let selection = if p.selected {
@@ -813,6 +821,11 @@ mod tests {
                 caps: s("加分合计不超过 5 分"),
                 selection: s("按排名择优"),
                 aggregation: s("TOPSIS 贴近度"),
+                rules: vec![
+                    s("缺失不计的指标不计入该项目。"),
+                    s("熵权法计算客观权重时……（本次共填补 1 个单元格）。"),
+                ],
+                redlines: s("一票否决事项包括全国红线集 8 条。"),
             },
             summary: Overview {
                 projects: 2,

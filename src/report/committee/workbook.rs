@@ -167,7 +167,7 @@ fn veto_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     let mut r = 1u32;
     for p in &input.eval.projects {
         for (v, m) in p.vetoes.iter().zip(&input.model.vetoes) {
-            if v.status == VetoStatus::Passed {
+            if !v.status.blocks() {
                 continue;
             }
             let kind = vocab::veto_status(v.status);

@@ -252,7 +252,7 @@ fn red_lines(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Vec<R
                 rule: rule.basis.clone(),
                 values: shown.join("；"),
                 status: vocab::veto_status(v.status).into(),
-                ok: v.status == VetoStatus::Passed,
+                ok: !v.status.blocks(),
             }
         })
         .collect()

@@ -2,9 +2,70 @@
 //! geometric or TOPSIS aggregation, the Monte Carlo set-up and what it found.
 
 use super::format::{fmt_num, fmt2};
+use super::vocab;
 use crate::model::{Aggregation, Model};
-use crate::score::ProjectScore;
 use crate::score::robust::MonteCarloSummary;
+use crate::score::weights::MethodNote;
+use crate::score::{Method, ProjectScore};
+
+/// How an indicator that does not apply or is excluded is treated, in one
+/// sentence for the model's aggregation.
+pub fn exclusion_rule(model: &Model) -> String {
+    let base = "不适用（实施方案未设定该任务、填报“不涉及”或不满足适用条件）或缺失不计（missing = \"exclude\"）的指标不计入该项目，\
+                其分值在同一维度其余指标间按比例重新分配";
+    match model.model.aggregation {
+        Aggregation::Sum => format!("{base}。"),
+        Aggregation::Geometric => format!("{base}，加权几何平均只对该项目具备的指标按重新分配后的分值求积。"),
+        Aggregation::Topsis => format!(
+            "{base}；TOPSIS 的正、负理想解只由具备该指标的项目按统一权重确定，\
+             该项目与理想解的距离只计其具备的指标、按其重新分配后的权重计算。"
+        ),
+    }
+}
+
+/// The method section's rules: exclusion, and imputation when the weights
+/// are objective (with the cells filled).
+pub fn method_rules(model: &Model, method: &Method) -> Vec<String> {
+    let mut rules = vec![exclusion_rule(model)];
+    for n in &method.notes {
+        if matches!(n, MethodNote::ObjectiveImputed { .. }) {
+            rules.push(format!("{}。", vocab::method_note(model, n)));
+        }
+    }
+    rules
+}
+
+/// The red lines the model checks, in one sentence: the shared set, the
+/// model's own, what it defers and what it drops (with reasons).
+pub fn redline_rule(model: &Model) -> String {
+    let set = model.model.redlines.label();
+    let shared = model.vetoes.iter().filter(|v| v.shared.is_some()).count();
+    let own = model.vetoes.len() - shared;
+    let mut t = format!("一票否决事项包括{set}（自然资发〔2024〕149号等）{shared} 条");
+    if own > 0 {
+        t.push_str(&format!("和本模型自定的 {own} 条"));
+    }
+    t.push_str("；任一条触碰即一票否决，任一条所需数据缺失（待核实）的项目在补齐核实前不得入选示范、不得获得奖补");
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for v in &model.vetoes {
+        let Some(reason) = v.deferred.as_deref() else { continue };
+        match reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, names)) => names.push(&v.name),
+            None => reasons.push((reason, vec![&v.name])),
+        }
+    }
+    for (reason, names) in reasons {
+        t.push_str(&format!(
+            "；“{}”{} 条在数据已显示结果时照常核查，尚无整治结果时记为“实施后核查”（{reason}）",
+            names.join("”“"),
+            names.len()
+        ));
+    }
+    for d in &model.dropped_redlines {
+        t.push_str(&format!("；本模型不核查“{}”，理由：{}", d.name, d.reason));
+    }
+    t + "。"
+}
 
 /// Under geometric or TOPSIS aggregation the points earned per indicator
 /// (points × score rate) do not add up to the indicator total. Says so in

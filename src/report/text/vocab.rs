@@ -4,8 +4,8 @@
 
 use super::format::fmt_num;
 use crate::fields::FieldDict;
-use crate::ingest::{Finding, Origins, Severity};
-use crate::model::{Adjust, Model, Scale};
+use crate::ingest::{BlankCell, Finding, Origins, Severity};
+use crate::model::{Adjust, Model, Scale, WeightMethod};
 use crate::score::robust::Verdict;
 use crate::score::weights::MethodNote;
 use crate::score::{NotSelected, ScoreIssue, Status, VetoStatus};
@@ -30,6 +30,7 @@ pub fn not_selected_label(r: NotSelected) -> &'static str {
         NotSelected::CityFull => "所在市（州）名额已满",
         NotSelected::CountReached => "示范名额已满",
         NotSelected::GradeTooLow => "未达到要求的评估等级",
+        NotSelected::RedlineUnknown => "红线待核实（数据缺失）",
     }
 }
 
@@ -39,8 +40,13 @@ pub fn veto_status(s: VetoStatus) -> &'static str {
         VetoStatus::Passed => "未触碰",
         VetoStatus::Breached => "触碰（一票否决）",
         VetoStatus::Unknown => "待核实（数据缺失）",
+        VetoStatus::NotApplicable => "不涉及",
+        VetoStatus::Deferred => "实施后核查",
     }
 }
+
+/// The ranking table's mark of a project with a red line 待核实.
+pub const PENDING: &str = "待核实";
 
 /// A project's selection verdict over the Monte Carlo draws.
 pub fn verdict_label(v: Verdict) -> &'static str {
@@ -149,7 +155,29 @@ pub fn method_note(model: &Model, note: &MethodNote) -> String {
         MethodNote::NotBatchRelative => {
             "本模型的换算与权重不依赖同批其他项目，增减项目不会改变其余项目的相对顺序（秩反转检验不适用）".into()
         }
+        MethodNote::ObjectiveImputed {
+            method,
+            cells,
+            indicators,
+        } => imputation_rule(model, *method, *cells, indicators),
     }
+}
+
+/// The imputation rule of the objective weights, with the cells filled.
+pub fn imputation_rule(model: &Model, method: WeightMethod, cells: usize, indicators: &[(String, usize)]) -> String {
+    let which = if indicators.is_empty() {
+        String::new()
+    } else {
+        let parts: Vec<String> = indicators
+            .iter()
+            .map(|(id, n)| format!("“{}”{n} 个", indicator_name(model, id)))
+            .collect();
+        format!("：{}", parts.join("、"))
+    };
+    format!(
+        "{}计算客观权重时，缺失计 0 的单元格按 0 计入，不适用或缺失不计的单元格以该指标其余项目换算值的均值填补（本次共填补 {cells} 个单元格{which}）",
+        method.label()
+    )
 }
 
 /// A score-stage issue as a data-quality finding, located at the project's
@@ -183,12 +211,61 @@ pub fn issue_finding(issue: &ScoreIssue, model: &Model, dict: &FieldDict, origin
                 ),
             }
         }
-        ScoreIssue::VetoUnknown { project, veto } => Finding {
-            severity: Severity::Warning,
-            origin: origins.cell(project, "project_id").cloned().unwrap_or_default(),
-            raw: project.clone(),
-            message: format!("项目“{project}”缺少核查否决项“{veto}”所需的数据，无法判断是否触碰红线"),
-        },
+        ScoreIssue::VetoUnknown { project, veto, fields } => {
+            redline_unknown(project, veto, fields, model, dict, origins)
+        }
+    }
+}
+
+/// An unknown red line as an error naming the cells to fill: the blank
+/// input cells its condition depends on (through derived fields), at the
+/// project's row and the field's column of each sheet. Located at the
+/// first such cell.
+fn redline_unknown(
+    project: &str,
+    veto: &str,
+    fields: &[String],
+    model: &Model,
+    dict: &FieldDict,
+    origins: &Origins,
+) -> Finding {
+    let mut first = None;
+    let mut cells = Vec::new();
+    for f in crate::report::fields::input_fields(dict, fields.iter().cloned()) {
+        let Some(def) = dict.field(&f) else { continue };
+        // A filled value does not need filling; a “不涉及” that left the red
+        // line unknown does (e.g. 核定方式 不涉及 with new farmland > 0).
+        if origins.cell(project, &f).is_some() && !origins.not_applicable.contains(project, &f) {
+            continue;
+        }
+        let sheet = dict.sheet(&def.sheet).map_or(def.sheet.as_str(), |s| s.name.as_str());
+        let (place, at) = match origins.blank_cell(project, &def.sheet, &f) {
+            BlankCell::Cell(o) => (o.to_string(), Some(o)),
+            BlankCell::NoColumn { file, sheet } => (
+                format!("{file} / {sheet} 缺少该列"),
+                Some(crate::ingest::Origin::new(&file, &sheet, String::new())),
+            ),
+            BlankCell::NoRow => (format!("“{sheet}”工作表中没有该项目的行"), None),
+        };
+        first = first.or(at);
+        cells.push(format!("“{}”（{place}）", def.name));
+    }
+    let what = if cells.is_empty() {
+        "所需数据无法计算".to_string()
+    } else {
+        format!("请填写{}", cells.join("、"))
+    };
+    Finding {
+        severity: Severity::Error,
+        origin: first
+            .or_else(|| origins.cell(project, "project_id").cloned())
+            .unwrap_or_default(),
+        raw: project.to_string(),
+        message: format!(
+            "项目“{project}”红线“{}”无法核查（{}）：{what}（确不涉及的填“不涉及”）；核实前该项目不得入选示范、不得获得奖补",
+            veto_name(model, veto),
+            veto_status(VetoStatus::Unknown)
+        ),
     }
 }
 

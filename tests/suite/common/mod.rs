@@ -302,3 +302,161 @@ fn projects_by_id(run: &Run) -> Vec<&landeval::score::ProjectScore> {
     v.sort_by(|x, y| x.id.cmp(&y.id));
     v
 }
+
+/// `frame` with the fields of the national red-line set added, every red
+/// line passed: synthetic cohorts are then scored as the pipeline scores
+/// real ones (every model checks the national set).
+pub fn with_passing_redlines(mut frame: DataFrame) -> DataFrame {
+    use polars::prelude::{Column, NamedFrom, Series};
+    let n = frame.height();
+    for f in [
+        "farmland_decreased",
+        "quality_fell",
+        "construction_increased",
+        "redline_reduced",
+        "new_farmland_unmeasured",
+        "forced_demolition",
+        "hidden_debt",
+    ] {
+        frame
+            .with_column(Column::from(Series::new(f.into(), vec![false; n])))
+            .expect("new column");
+    }
+    frame
+        .with_column(Column::from(Series::new("pbf_adjust_ratio".into(), vec![0.0; n])))
+        .expect("new column");
+    frame
+}
+
+/// The rows of a dataset as a canonical workbook (`write_workbook` input),
+/// so a test can take a fixture county, change a few cells and read it back.
+/// Percent fields go back to percentages (95 = 95%), as the template takes them.
+pub fn workbook_data(ds: &landeval::ingest::Dataset, dict: &FieldDict) -> landeval::template::WorkbookData {
+    use landeval::fields::FieldType;
+    use landeval::template::{CellValue, Row};
+    use polars::prelude::AnyValue;
+    let cell = |f: &landeval::fields::FieldDef, v: AnyValue| -> Option<CellValue> {
+        Some(match v {
+            AnyValue::Null => return None,
+            AnyValue::Float64(x) if f.is_percent() => CellValue::Number((x * 100.0 * 1e9).round() / 1e9),
+            AnyValue::Float64(x) => CellValue::Number(x),
+            AnyValue::Boolean(b) => CellValue::Bool(b),
+            AnyValue::String(s) if f.kind == FieldType::Date => CellValue::Date(s.to_string()),
+            AnyValue::String(s) => CellValue::Text(s.to_string()),
+            other => CellValue::Text(other.to_string()),
+        })
+    };
+    let rows_of = |frame: &DataFrame, sheet: &str| -> Vec<Row> {
+        let fields = dict.sheet_fields(sheet);
+        (0..frame.height())
+            .map(|i| {
+                fields
+                    .iter()
+                    .filter_map(|f| {
+                        let v = frame.column(&f.id).ok()?.get(i).ok()?;
+                        cell(f, v).map(|c| (f.id.clone(), c))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut out = landeval::template::WorkbookData::new();
+    for s in &dict.sheets {
+        let frame = match s.id.as_str() {
+            "funds" => &ds.funds,
+            "patches" => &ds.patches,
+            "landuse" => &ds.landuse,
+            _ if s.per_project => &ds.projects,
+            _ => continue,
+        };
+        out.insert(s.id.clone(), rows_of(frame, &s.id));
+    }
+    out
+}
+
+/// The row of project `id` on a per-project sheet of `data`.
+pub fn row_mut<'a>(
+    data: &'a mut landeval::template::WorkbookData,
+    sheet: &str,
+    id: &str,
+) -> &'a mut landeval::template::Row {
+    data.get_mut(sheet)
+        .and_then(|rows| {
+            rows.iter_mut()
+                .find(|r| r.get("project_id") == Some(&landeval::template::CellValue::Text(id.to_string())))
+        })
+        .unwrap_or_else(|| panic!("no row of {id} on {sheet}"))
+}
+
+/// One fixture county read back after `edit` changed its cells; the
+/// rewritten workbook keeps the county's file name (`tag` names the test's
+/// scratch directory).
+pub fn edited_county(tag: &str, file: &str, edit: impl FnOnce(&mut landeval::template::WorkbookData)) -> Vec<Source> {
+    let dict = FieldDict::bundled();
+    let fonts = FontSet::load(None).expect("fonts");
+    let original = Source::from_path(&repo().join("fixtures/sample-province").join(file)).expect("fixture");
+    let ds = pipeline::read(&[original], &dict, &fonts);
+    let mut data = workbook_data(&ds, &dict);
+    edit(&mut data);
+    let dir = scratch(&format!("edited-{tag}"));
+    let path = dir.join(file);
+    landeval::template::write_workbook(&path, &dict, &data).expect("workbook written");
+    vec![Source::from_path(&path).expect("written workbook")]
+}
+
+/// The sample province with one county replaced by its edited copy.
+pub fn province_with(tag: &str, file: &str, edit: impl FnOnce(&mut landeval::template::WorkbookData)) -> Vec<Source> {
+    let mut sources: Vec<Source> = fixture_sources().into_iter().filter(|s| s.name != file).collect();
+    sources.extend(edited_county(tag, file, edit));
+    sources
+}
+
+/// A workbook row from (field id, value) pairs.
+pub fn row(pairs: &[(&str, landeval::template::CellValue)]) -> landeval::template::Row {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+/// A text cell.
+pub fn text(s: &str) -> landeval::template::CellValue {
+    landeval::template::CellValue::Text(s.into())
+}
+
+/// A number cell (percent fields take percentages).
+pub fn num(x: f64) -> landeval::template::CellValue {
+    landeval::template::CellValue::Number(x)
+}
+
+/// Give project `id` of `data` the cells every red line of the national set
+/// reads, all passed (farmland 1000 → 1000 亩, 等别 6 → 6, no PBF adjusted, no
+/// new farmland, construction 300 → 280 亩, red line 100 → 100 亩, no forced
+/// demolition, no hidden debt); cells already there are kept.
+pub fn add_passing_redlines(data: &mut landeval::template::WorkbookData, id: &str) {
+    use landeval::template::CellValue::{Bool, Number};
+    let cells = [
+        ("farmland", "farmland_before", Number(1000.0)),
+        ("farmland", "farmland_after", Number(1000.0)),
+        ("farmland", "quality_grade_before", Number(6.0)),
+        ("farmland", "quality_grade_after", Number(6.0)),
+        ("farmland", "pbf_adjusted", Number(0.0)),
+        ("farmland", "pbf_township_total", Number(800.0)),
+        ("farmland", "new_farmland", Number(0.0)),
+        ("construction", "construction_before", Number(300.0)),
+        ("construction", "construction_after", Number(280.0)),
+        ("ecology", "redline_before", Number(100.0)),
+        ("ecology", "redline_after", Number(100.0)),
+        ("process", "forced_demolition", Bool(false)),
+        ("process", "hidden_debt", Bool(false)),
+    ];
+    for (sheet, field, value) in cells {
+        let rows = data.entry(sheet.to_string()).or_default();
+        let key = text(id);
+        let at = match rows.iter().position(|r| r.get("project_id") == Some(&key)) {
+            Some(i) => i,
+            None => {
+                rows.push(row(&[("project_id", key)]));
+                rows.len() - 1
+            }
+        };
+        rows[at].entry(field.to_string()).or_insert(value);
+    }
+}
