@@ -234,7 +234,15 @@ fn committee_reward_estimate_and_headline_effects_by_hand() {
     let names = wb.sheet_names();
     assert_eq!(
         names,
-        ["排名", "指标得分", "否决与扣分", "示范候选", "数据质量", "原始数据"]
+        [
+            "排名",
+            "指标得分",
+            "否决与扣分",
+            "示范候选",
+            "数据质量",
+            "读取情况",
+            "原始数据"
+        ]
     );
     let raw = wb.worksheet_range("原始数据").unwrap();
     let header: Vec<String> = raw.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
