@@ -9,10 +9,11 @@
 
 use crate::ingest::{QualityLog, Severity};
 use crate::model::{Indicator, Scale};
+use crate::score::ProjectScore;
 use anyhow::{Context, Result};
 use rust_xlsxwriter::{
-    ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    utility::cell_range,
+    ConditionalFormat3ColorScale, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook,
+    Worksheet, utility::cell_range,
 };
 use std::path::Path;
 
@@ -205,6 +206,32 @@ pub fn filled(f: Format, fill: Option<&str>) -> Format {
 /// The grey of a vetoed project's row, `None` for the others.
 pub fn vetoed_fill(vetoed: bool) -> Option<&'static str> {
     vetoed.then_some(VETOED_FILL)
+}
+
+/// A project's identity in columns A–E: rank (`—` when vetoed), 项目编号,
+/// 项目名称, 市（州）, 县（市、区）, in `text` (a vetoed project's grey).
+pub fn write_project_cells(ws: &mut Worksheet, r: u32, p: &ProjectScore, text: &Format) -> Result<()> {
+    match p.rank {
+        Some(k) => ws.write_number_with_format(r, 0, k, text)?,
+        None => ws.write_string_with_format(r, 0, "—", text)?,
+    };
+    ws.write_string_with_format(r, 1, &p.id, text)?;
+    ws.write_string_with_format(r, 2, &p.name, text)?;
+    ws.write_string_with_format(r, 3, &p.city, text)?;
+    ws.write_string_with_format(r, 4, &p.county, text)?;
+    Ok(())
+}
+
+/// A note on the score's header cell (column `col`) saying what the grey
+/// rows are, when some project is vetoed; the table itself stays a table.
+pub fn vetoed_note(ws: &mut Worksheet, col: u16, any_vetoed: bool) -> Result<()> {
+    if any_vetoed {
+        let note = Note::new("灰色底纹为一票否决项目：不参加排名，所列得分为否决前的得分，不参与色阶。")
+            .set_author("landeval")
+            .add_author_prefix(false);
+        ws.insert_note(0, col, &note)?;
+    }
+    Ok(())
 }
 
 /// A date stored as `YYYY-MM-DD` as an Excel date; text that is not such

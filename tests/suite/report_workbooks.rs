@@ -181,8 +181,14 @@ fn vetoed_projects_are_grey_and_outside_the_colour_scale() {
         xml[at..].split('"').nth(3).unwrap().to_string()
     };
     assert_ne!(style("K33"), style("K2"), "a vetoed total looks like an eligible one");
-    let styles = &parts(committee())["xl/styles.xml"];
-    assert!(styles.contains("FFD9D9D9"), "no grey fill");
+    let all = parts(committee());
+    assert!(all["xl/styles.xml"].contains("FFD9D9D9"), "no grey fill");
+    // The grey is explained in a note on the 总分 header; the table stays 40 rows.
+    assert_eq!(s.height(), 41);
+    assert!(
+        all.values()
+            .any(|x| x.contains("<comments") && x.contains("灰色底纹为一票否决项目"))
+    );
     // 示范候选 excludes them too (total in F, selection probability in N).
     let xml = sheet_xml(committee(), "示范候选");
     assert!(xml.contains(r#"sqref="F2:F32""#) && xml.contains(r#"sqref="N2:N32""#));

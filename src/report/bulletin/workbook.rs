@@ -7,7 +7,8 @@
 use super::view::BulletinView;
 use crate::report::ReportInput;
 use crate::report::workbook::{
-    color_scale_rows, filled, new_workbook, num2, opt_num, pct, save, vetoed_fill, write_header,
+    color_scale_rows, filled, new_workbook, num2, opt_num, pct, save, vetoed_fill, vetoed_note, write_header,
+    write_project_cells,
 };
 use crate::score::ProjectScore;
 use anyhow::Result;
@@ -146,14 +147,7 @@ fn ranking_sheet(ws: &mut Worksheet, ctx: &BulletinView, projects: &Projects) ->
         };
         let fill = vetoed_fill(p.vetoed);
         let text = filled(Format::new(), fill);
-        match p.rank {
-            Some(k) => ws.write_number_with_format(r, 0, k, &text)?,
-            None => ws.write_string_with_format(r, 0, "—", &text)?,
-        };
-        ws.write_string_with_format(r, 1, &p.id, &text)?;
-        ws.write_string_with_format(r, 2, &p.name, &text)?;
-        ws.write_string_with_format(r, 3, &p.city, &text)?;
-        ws.write_string_with_format(r, 4, &p.county, &text)?;
+        write_project_cells(ws, r, p, &text)?;
         ws.write_number_with_format(r, 5, p.total, &filled(num2(), fill))?;
         ws.write_string_with_format(r, 6, &row.grade, &text)?;
         ws.write_string_with_format(r, 7, yes(p.selected), &text)?;
@@ -168,13 +162,7 @@ fn ranking_sheet(ws: &mut Worksheet, ctx: &BulletinView, projects: &Projects) ->
     if n > 0 {
         ws.autofilter(0, 0, n, 9)?;
     }
-    if eligible.len() < ctx.ranking.len() {
-        ws.write_string(
-            n + 2,
-            1,
-            "灰色底纹为一票否决项目：不参加排名，得分为否决前的得分，不参与色阶。",
-        )?;
-    }
+    vetoed_note(ws, 5, eligible.len() < ctx.ranking.len())?;
     Ok(())
 }
 

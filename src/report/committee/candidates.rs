@@ -4,7 +4,9 @@
 
 use crate::report::ReportInput;
 use crate::report::text::{method, vocab};
-use crate::report::workbook::{blank, color_scale_rows, filled, header_format, num2, pct, vetoed_fill, write_header};
+use crate::report::workbook::{
+    blank, color_scale_rows, filled, header_format, num2, pct, vetoed_fill, write_header, write_project_cells,
+};
 use crate::score::reversal::Change;
 use anyhow::Result;
 use rust_xlsxwriter::{Format, Worksheet};
@@ -45,14 +47,7 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         if !p.vetoed {
             eligible.push(r);
         }
-        match p.rank {
-            Some(k) => ws.write_number_with_format(r, 0, k, &text)?,
-            None => ws.write_string_with_format(r, 0, "—", &text)?,
-        };
-        ws.write_string_with_format(r, 1, &p.id, &text)?;
-        ws.write_string_with_format(r, 2, &p.name, &text)?;
-        ws.write_string_with_format(r, 3, &p.city, &text)?;
-        ws.write_string_with_format(r, 4, &p.county, &text)?;
+        write_project_cells(ws, r, p, &text)?;
         ws.write_number_with_format(r, 5, p.total, &num)?;
         ws.write_string_with_format(r, 6, input.model.grade_name(p.grade), &text)?;
         ws.write_string_with_format(r, 7, if p.selected { "是" } else { "" }, &text)?;

@@ -12,7 +12,7 @@ use crate::report::text::fmt_num;
 use crate::report::text::vocab::{self, not_selected_label, status_label};
 use crate::report::workbook::{
     VETOED_FILL, color_scale_rows, filled, new_workbook, num2, opt_num_filled, pct, save, value_unit, vetoed_fill,
-    write_header, write_indicator_value, write_iso_date, write_quality_sheets,
+    vetoed_note, write_header, write_indicator_value, write_iso_date, write_project_cells, write_quality_sheets,
 };
 use crate::score::VetoStatus;
 use anyhow::Result;
@@ -80,14 +80,7 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         let r = i as u32 + 1;
         let fill = vetoed_fill(p.vetoed);
         let (text, num) = (filled(Format::new(), fill), filled(num2(), fill));
-        match p.rank {
-            Some(k) => ws.write_number_with_format(r, 0, k, &text)?,
-            None => ws.write_string_with_format(r, 0, "—", &text)?,
-        };
-        ws.write_string_with_format(r, 1, &p.id, &text)?;
-        ws.write_string_with_format(r, 2, &p.name, &text)?;
-        ws.write_string_with_format(r, 3, &p.city, &text)?;
-        ws.write_string_with_format(r, 4, &p.county, &text)?;
+        write_project_cells(ws, r, p, &text)?;
         let mut c = 5u16;
         for dsc in &p.dimensions {
             ws.write_number_with_format(r, c, dsc.earned, &num)?;
@@ -116,13 +109,7 @@ fn ranking_sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     let total_col = 5 + model.dimensions.len() as u16 + u16::from(aggregated) + 2;
     color_scale_rows(ws, total_col, &eligible_rows(input))?;
     ws.autofilter(0, 0, n, total_col + 5)?;
-    if input.eval.projects.iter().any(|p| p.vetoed) {
-        ws.write_string(
-            n + 2,
-            1,
-            "灰色底纹为一票否决项目：不参加排名，总分为否决前的得分，不参与色阶；图中以灰色柱表示。",
-        )?;
-    }
+    vetoed_note(ws, total_col, input.eval.projects.iter().any(|p| p.vetoed))?;
     totals_chart(ws, input, total_col)?;
     Ok(())
 }
@@ -301,6 +288,6 @@ pub fn totals_chart(ws: &mut Worksheet, input: &ReportInput, total_col: u16) -> 
     chart.title().set_name("各项目总分（灰色为一票否决项目）");
     chart.legend().set_hidden();
     chart.set_width(900).set_height(360);
-    ws.insert_chart(n + 4, 1, &chart)?;
+    ws.insert_chart(n + 3, 1, &chart)?;
     Ok(())
 }
