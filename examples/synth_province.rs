@@ -292,7 +292,12 @@ fn main() -> Result<()> {
         w.pdf.display()
     );
     let t = Instant::now();
-    let b = pipeline::write_bulletin(&run, &out.join("bulletin"), "省自然资源厅", &opts)?;
+    let b = pipeline::write_bulletin(
+        &run,
+        &out.join("bulletin"),
+        &landeval::report::bulletin::BulletinOptions::issued_by("省自然资源厅"),
+        &opts,
+    )?;
     println!(
         "通报：{} 页，{:.1} s → {}",
         b.pages,

@@ -138,8 +138,13 @@ pub fn write_self_assessment(
 }
 
 /// Render the provincial bulletin of a run.
-pub fn write_bulletin(run: &Run, dir: &Path, issuer: &str, opts: &RenderOptions) -> Result<Written> {
-    report::bulletin::write(dir, &run.report_input(), issuer, opts)
+pub fn write_bulletin(
+    run: &Run,
+    dir: &Path,
+    bulletin: &report::bulletin::BulletinOptions,
+    opts: &RenderOptions,
+) -> Result<Written> {
+    report::bulletin::write(dir, &run.report_input(), bulletin, opts)
 }
 
 /// The log printed as a plain table for the terminal: the totals first,

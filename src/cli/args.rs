@@ -48,6 +48,26 @@ pub struct RenderArgs {
     pub font_dir: Option<PathBuf>,
 }
 
+/// The bulletin's 版头 and 版记 (GB/T 9704); what is not given comes from the model's `[bulletin]`.
+#[derive(Args, Clone)]
+pub struct LetterheadArgs {
+    /// 发文机关，版头印“发文机关＋文件”（默认取模型 [bulletin] issuer，否则“省自然资源厅”）（issuing authority）
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// 发文字号，如“青自然资发〔2025〕12号”（document number）
+    #[arg(long)]
+    pub doc_number: Option<String>,
+    /// 抄送机关，可多次给出（copies to; repeatable）
+    #[arg(long)]
+    pub cc: Vec<String>,
+    /// 印发机关（默认“发文机关＋办公室”）（printing office）
+    #[arg(long)]
+    pub printer: Option<String>,
+    /// 印发日期 YYYY-MM-DD（默认同成文日期）（printing date）
+    #[arg(long)]
+    pub print_date: Option<String>,
+}
+
 /// How the evaluation is scored.
 #[derive(Args, Clone, Default)]
 pub struct ScoreArgs {
@@ -126,9 +146,8 @@ pub enum Command {
     Bulletin {
         #[command(flatten)]
         input: InputArgs,
-        /// 发文机关（issuing authority）
-        #[arg(long, default_value = "省自然资源厅")]
-        issuer: String,
+        #[command(flatten)]
+        letterhead: LetterheadArgs,
         /// 输出目录（output directory）
         #[arg(short, long, default_value = "通报")]
         out: PathBuf,

@@ -30,11 +30,11 @@ pub fn run(cli: Cli) -> Result<()> {
         } => cmd::self_assess::run(&input, &project, cohort.as_deref(), &out, &render, &score, quiet),
         Command::Bulletin {
             input,
-            issuer,
+            letterhead,
             out,
             render,
             score,
-        } => cmd::bulletin::run(&input, &issuer, &out, &render, &score, quiet),
+        } => cmd::bulletin::run(&input, &letterhead, &out, &render, &score, quiet),
         Command::Template { out } => cmd::template::run(&out),
         Command::Validate { input, out, font_dir } => cmd::validate::run(&input, &out, font_dir.as_deref()),
         Command::Explain {

@@ -76,6 +76,35 @@ pub struct Model {
     /// `[[target]]`: programme-level goals tracked as progress.
     #[serde(rename = "target", default)]
     pub targets: Vec<Target>,
+    /// `[bulletin]`: the issuing authority and the fixed parts of the bulletin's letterhead and imprint.
+    #[serde(default)]
+    pub bulletin: BulletinMeta,
+}
+
+/// `[bulletin]` (optional): who issues the provincial bulletin (通报) and
+/// the fixed parts of its 版头 and 版记 (GB/T 9704). Command-line options
+/// (`--issuer`, `--cc`, `--printer`) take precedence.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BulletinMeta {
+    /// 发文机关, e.g. `青岚省自然资源厅`.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// 发文机关标志 when it is not the issuer followed by `文件`.
+    #[serde(default)]
+    pub masthead: Option<String>,
+    /// 主送机关 (default `各市（州）自然资源主管部门`).
+    #[serde(default)]
+    pub recipients: Option<String>,
+    /// 抄送机关, in order.
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// 印发机关 (default: the issuer followed by `办公室`).
+    #[serde(default)]
+    pub printer: Option<String>,
+    /// 附注 under the date, e.g. `（此件公开发布）`.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// `[prices]` (optional): quota prices and the ESV standard value used by metrics.

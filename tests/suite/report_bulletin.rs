@@ -4,6 +4,7 @@ use crate::common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use landeval::pipeline::Run;
+use landeval::report::bulletin::BulletinOptions;
 use landeval::report::{RenderOptions, Written};
 use std::sync::OnceLock;
 
@@ -16,7 +17,13 @@ fn written() -> &'static Written {
     static W: OnceLock<Written> = OnceLock::new();
     W.get_or_init(|| {
         let dir = common::scratch("bulletin");
-        landeval::pipeline::write_bulletin(run(), &dir, "青岚省自然资源厅", &RenderOptions::default()).unwrap()
+        landeval::pipeline::write_bulletin(
+            run(),
+            &dir,
+            &BulletinOptions::issued_by("青岚省自然资源厅"),
+            &RenderOptions::default(),
+        )
+        .unwrap()
     })
 }
 
@@ -107,7 +114,13 @@ fn bulletin_is_a4_and_deterministic() {
     assert!(!text.contains("/MediaBox[0 0 1"), "a page that is not A4");
     let dir = common::scratch("bulletin-again");
     let again = common::evaluate(&common::fixture_sources(), "national-2025");
-    let w2 = landeval::pipeline::write_bulletin(&again, &dir, "青岚省自然资源厅", &RenderOptions::default()).unwrap();
+    let w2 = landeval::pipeline::write_bulletin(
+        &again,
+        &dir,
+        &BulletinOptions::issued_by("青岚省自然资源厅"),
+        &RenderOptions::default(),
+    )
+    .unwrap();
     let w1 = written();
     for (x, y) in [
         (&w1.pdf, &w2.pdf),
@@ -121,4 +134,164 @@ fn bulletin_is_a4_and_deterministic() {
             x.display()
         );
     }
+}
+
+/// Sections 二–四 name a project once with its place: 岚城市 + 鹤汀县 +
+/// “鹤汀县堃山镇喆溪乡…” is “岚城市鹤汀县堃山镇喆溪乡…”, never “鹤汀县鹤汀县”.
+#[test]
+fn county_names_are_not_doubled() {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&written().json).unwrap()).unwrap();
+    assert_eq!(
+        json["demos"][0]["label"],
+        "岚城市鹤汀县堃山镇喆溪乡全域土地综合整治项目"
+    );
+    assert_eq!(
+        json["cases"][0]["label"],
+        "岚城市鹤汀县堃山镇喆溪乡全域土地综合整治项目"
+    );
+    assert_eq!(
+        json["problems"][0],
+        "沣源市桐沣县桂口乡全域土地综合整治项目触碰“新增耕地未实测”红线，实行一票否决，评定为不合格。"
+    );
+    let html = std::fs::read_to_string(written().html.as_ref().unwrap()).unwrap();
+    let pdf = std::fs::read(&written().pdf).unwrap();
+    assert!(common::pdf_has_text(
+        &pdf,
+        "岚城市鹤汀县堃山镇喆溪乡全域土地综合整治项目；"
+    ));
+    for p in &run().eval.projects {
+        let twice = format!("{}{}", p.county, p.county);
+        assert!(!html.contains(&twice), "{twice} in the HTML");
+        assert!(!common::pdf_has_text(&pdf, &twice), "{twice} in the PDF");
+        assert!(!json.to_string().contains(&twice), "{twice} in the JSON");
+    }
+}
+
+/// The three projects not yet accepted (QL-0502-03 ranked 5th, QL-0302-03,
+/// QL-0203-02) carry 未验收 in the annex; the opening paragraph counts them.
+#[test]
+fn projects_not_accepted_are_marked() {
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&written().json).unwrap()).unwrap();
+    assert_eq!(json["unaccepted"], 3);
+    let pending: Vec<&str> = json["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["accepted"] == false)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(pending, ["QL-0502-03", "QL-0302-03", "QL-0203-02"]);
+    assert!(json["intro"].as_str().unwrap().contains("其中3个项目尚未通过整体验收"));
+    let html = std::fs::read_to_string(written().html.as_ref().unwrap()).unwrap();
+    assert!(html.contains("<th>示范</th><th>未验收</th>"));
+    // Rank 5: no demonstration mark, the 未验收 mark in the last column.
+    assert!(
+        html.contains("<td>90.58</td><td>优秀</td><td></td><td>√</td></tr>"),
+        "{html}"
+    );
+}
+
+/// 版头 and 版记 from the options: “青岚省自然资源厅文件”, the 发文字号 typed
+/// with square brackets, 第 and a leading zero comes out as GB/T 9704 writes
+/// it, the copies end with 。, the printing office defaults to the issuer's 办公室.
+#[test]
+fn letterhead_and_imprint() {
+    let dir = common::scratch("bulletin-letterhead");
+    let opts = BulletinOptions {
+        issuer: Some("青岚省自然资源厅".into()),
+        doc_number: Some("青自然资发[2025]第012号".into()),
+        cc: vec!["自然资源部国土空间生态修复司".into(), "省财政厅".into()],
+        printer: None,
+        print_date: Some([2025, 9, 20]),
+    };
+    let w = landeval::pipeline::write_bulletin(run(), &dir, &opts, &RenderOptions::default()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&w.json).unwrap()).unwrap();
+    assert_eq!(json["masthead"], "青岚省自然资源厅文件");
+    assert_eq!(json["doc_number"], "青自然资发〔2025〕12号");
+    assert_eq!(json["imprint"]["printer"], "青岚省自然资源厅办公室");
+    assert_eq!(json["imprint"]["print_date"], "2025年9月20日");
+    let pdf = std::fs::read(&w.pdf).unwrap();
+    for text in [
+        "青岚省自然资源厅文件",
+        "青自然资发〔2025〕12号",
+        "自然资源部国土空间生态修复司，省财政厅。",
+        "青岚省自然资源厅办公室",
+        "2025年9月20日印发",
+    ] {
+        assert!(common::pdf_has_text(&pdf, text), "{text} not in the PDF");
+    }
+    let html = std::fs::read_to_string(w.html.as_ref().unwrap()).unwrap();
+    assert!(html.contains("<span>抄送：</span><span>自然资源部国土空间生态修复司，省财政厅。</span>"));
+    assert!(html.contains("<span>2025年9月20日印发</span>"));
+}
+
+/// The model's `[bulletin]` section names issuer, masthead, recipients,
+/// copies, printer and 附注 when the command line does not.
+#[test]
+fn the_model_section_fills_the_letterhead() {
+    let base = landeval::model::BUNDLED_MODELS
+        .iter()
+        .find(|(id, _)| *id == "national-2025")
+        .unwrap()
+        .1;
+    let text = format!(
+        "{base}\n[bulletin]\nissuer = \"青岚省自然资源厅\"\nrecipients = \"各市州自然资源局\"\ncc = [\"省财政厅\"]\nprinter = \"青岚省自然资源厅秘书处\"\nnote = \"此件公开发布\"\n"
+    );
+    let model = landeval::model::Model::parse(&text, "test.toml").unwrap();
+    let r = run();
+    let input = landeval::report::ReportInput {
+        model: &model,
+        ..r.report_input()
+    };
+    let view = landeval::report::bulletin::view::build(&input, &BulletinOptions::default());
+    assert_eq!(view.masthead, "青岚省自然资源厅文件");
+    assert_eq!(view.recipients, "各市州自然资源局");
+    assert_eq!(view.imprint.cc, ["省财政厅"]);
+    assert_eq!(view.imprint.printer, "青岚省自然资源厅秘书处");
+    assert_eq!(view.note, "（此件公开发布）");
+    // The command line wins.
+    let view = landeval::report::bulletin::view::build(&input, &BulletinOptions::issued_by("测试厅"));
+    assert_eq!((view.issuer.as_str(), view.masthead.as_str()), ("测试厅", "测试厅文件"));
+    assert_eq!(view.imprint.printer, "青岚省自然资源厅秘书处");
+}
+
+/// The command line: `--doc-number` typed with 【】 is rewritten and said so.
+#[test]
+fn cli_takes_the_letterhead_options() {
+    let dir = common::scratch("bulletin-cli");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_landeval"));
+    cmd.args(["--quiet", "bulletin"]);
+    for s in common::fixture_paths() {
+        cmd.arg(s);
+    }
+    let out = cmd
+        .args([
+            "--draws",
+            "0",
+            "--issuer",
+            "青岚省自然资源厅",
+            "--doc-number",
+            "青自然资发【2025】3号",
+        ])
+        .args([
+            "--cc",
+            "省财政厅",
+            "--cc",
+            "省农业农村厅",
+            "--print-date",
+            "2025-09-20",
+            "-o",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("发文字号按 GB/T 9704 写作“青自然资发〔2025〕3号”"),
+        "{stdout}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("通报.json")).unwrap()).unwrap();
+    assert_eq!(json["imprint"]["cc"], serde_json::json!(["省财政厅", "省农业农村厅"]));
+    assert_eq!(json["imprint"]["print_date"], "2025年9月20日");
 }

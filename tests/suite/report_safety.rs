@@ -8,6 +8,7 @@ use calamine::{Data, Reader, open_workbook_auto};
 use landeval::ingest::Source;
 use landeval::pipeline::Run;
 use landeval::report::RenderOptions;
+use landeval::report::bulletin::BulletinOptions;
 use landeval::template::{CellValue, WorkbookData, write_workbook};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -139,7 +140,13 @@ fn self_assessment_prints_user_strings_literally() {
 #[test]
 fn bulletin_prints_user_strings_literally_and_escapes_html() {
     let dir = common::scratch("safety-bulletin");
-    let w = landeval::pipeline::write_bulletin(run(), &dir, "测试厅 #x", &RenderOptions::default()).unwrap();
+    let w = landeval::pipeline::write_bulletin(
+        run(),
+        &dir,
+        &BulletinOptions::issued_by("测试厅 #x"),
+        &RenderOptions::default(),
+    )
+    .unwrap();
     let pdf = std::fs::read(&w.pdf).unwrap();
     assert!(all_pages_a4(&pdf));
     assert!(shows_literally(&pdf));
@@ -167,7 +174,7 @@ fn templates_dir_overrides_bundled_templates() {
         templates: Some(tdir),
         fonts: None,
     };
-    let w = landeval::pipeline::write_bulletin(run(), &dir, "<厅>", &opts).unwrap();
+    let w = landeval::pipeline::write_bulletin(run(), &dir, &BulletinOptions::issued_by("<厅>"), &opts).unwrap();
     let pdf = std::fs::read(&w.pdf).unwrap();
     assert_eq!(w.pages, 1);
     assert!(common::pdf_has_text(&pdf, "自定义通报模板"));
@@ -226,7 +233,15 @@ fn committee_reward_estimate_and_headline_effects_by_hand() {
     let names = wb.sheet_names();
     assert_eq!(
         names,
-        ["排名", "指标得分", "否决与扣分", "示范候选", "数据质量", "原始数据"]
+        [
+            "排名",
+            "指标得分",
+            "否决与扣分",
+            "示范候选",
+            "数据质量",
+            "读取情况",
+            "原始数据"
+        ]
     );
     let raw = wb.worksheet_range("原始数据").unwrap();
     let header: Vec<String> = raw.rows().next().unwrap().iter().map(|c| c.to_string()).collect();

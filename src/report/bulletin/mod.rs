@@ -8,6 +8,7 @@ use super::engine::{self, Pdf, html};
 use super::{RenderOptions, ReportInput, Written, write_file};
 use anyhow::{Context, Result};
 use std::path::Path;
+pub use view::BulletinOptions;
 
 /// The typst template of the bulletin.
 pub const TEMPLATE: &str = "bulletin.typ.j2";
@@ -15,9 +16,9 @@ pub const TEMPLATE: &str = "bulletin.typ.j2";
 pub const HTML_TEMPLATE: &str = "bulletin.html.j2";
 
 /// Write `通报.pdf`, `通报.html`, `通报附件.xlsx` and `通报.json`.
-pub fn write(dir: &Path, input: &ReportInput, issuer: &str, opts: &RenderOptions) -> Result<Written> {
+pub fn write(dir: &Path, input: &ReportInput, bulletin: &BulletinOptions, opts: &RenderOptions) -> Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
-    let view = view::build(input, issuer);
+    let view = view::build(input, bulletin);
     let markup = engine::render_typst(TEMPLATE, &view, opts.templates.as_deref())?;
     let Pdf { bytes, pages } = engine::compile_pdf(markup, Vec::new(), &opts.fonts()?, input.date)?;
     let pdf = dir.join("通报.pdf");

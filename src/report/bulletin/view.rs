@@ -3,6 +3,7 @@
 
 use crate::report::ReportInput;
 use crate::report::fields::FieldTable;
+use crate::report::text::names::{name_words, project_label};
 use crate::report::text::{date_cn, fmt_num, fmt2, money, rank_text};
 use crate::score::{ProjectScore, Status, VetoStatus};
 use serde::Serialize;
@@ -11,15 +12,57 @@ use std::collections::BTreeMap;
 /// Number of typical cases written up.
 pub const CASES: usize = 3;
 
+/// The issuing authority used when neither `--issuer` nor the model's `[bulletin]` names one.
+pub const DEFAULT_ISSUER: &str = "省自然资源厅";
+
+/// The 主送机关 used when the model's `[bulletin]` names none.
+pub const DEFAULT_RECIPIENTS: &str = "各市（州）自然资源主管部门";
+
+/// What the command line sets of the bulletin's 版头 and 版记 (GB/T 9704);
+/// anything not given comes from the model's `[bulletin]` section.
+#[derive(Debug, Clone, Default)]
+pub struct BulletinOptions {
+    /// `--issuer` 发文机关.
+    pub issuer: Option<String>,
+    /// `--doc-number` 发文字号, e.g. `青自然资发〔2025〕12号`.
+    pub doc_number: Option<String>,
+    /// `--cc` 抄送机关 (replaces the model's list when given).
+    pub cc: Vec<String>,
+    /// `--printer` 印发机关.
+    pub printer: Option<String>,
+    /// `--print-date` 印发日期 (the document date when not given).
+    pub print_date: Option<[i32; 3]>,
+}
+
+impl BulletinOptions {
+    /// Options naming only the issuing authority.
+    pub fn issued_by(issuer: &str) -> Self {
+        Self {
+            issuer: Some(issuer.to_string()),
+            ..Self::default()
+        }
+    }
+}
+
 /// Everything `bulletin.typ.j2` and `bulletin.html.j2` read (also `通报.json`).
 #[derive(Serialize)]
 pub struct BulletinView {
     /// 发文机关.
     pub issuer: String,
+    /// 发文机关标志, e.g. `青岚省自然资源厅文件`.
+    pub masthead: String,
+    /// 发文字号, e.g. `青自然资发〔2025〕12号`; empty when not given.
+    pub doc_number: String,
+    /// 主送机关.
+    pub recipients: String,
     pub title: String,
+    /// The title cut into words a line may not break inside.
+    pub title_words: Vec<String>,
     pub year: i32,
     pub date: String,
     pub date_ymd: [i32; 3],
+    /// 附注 under the date; empty when none.
+    pub note: String,
     /// The opening paragraph.
     pub intro: String,
     /// The model's grades, the fallback last (column order of `CityRow::grades`).
@@ -30,8 +73,23 @@ pub struct BulletinView {
     pub problems: Vec<String>,
     pub progress: Vec<TaskProgress>,
     pub ranking: Vec<RankRow>,
+    /// Projects not yet accepted (marked 未验收 wherever listed).
+    pub unaccepted: usize,
     /// `name（id 版本 version）`.
     pub model: String,
+    /// 版记.
+    pub imprint: Imprint,
+}
+
+/// 版记: copies to, printing office and printing date.
+#[derive(Serialize)]
+pub struct Imprint {
+    /// 抄送机关; empty when none.
+    pub cc: Vec<String>,
+    /// 印发机关.
+    pub printer: String,
+    /// 印发日期, e.g. `2025年9月19日`.
+    pub print_date: String,
 }
 
 /// A demonstration project.
@@ -39,21 +97,32 @@ pub struct BulletinView {
 pub struct DemoRow {
     /// 1, 2, …
     pub order: String,
+    pub id: String,
     pub name: String,
     /// City and county.
     pub place: String,
+    /// The name with its place in front, the county not repeated.
+    pub label: String,
     pub total: String,
+    /// Passed the overall acceptance (整体验收).
+    pub accepted: bool,
 }
 
 /// One line of the ranking annex.
 #[derive(Serialize)]
 pub struct RankRow {
     pub rank: String,
+    pub id: String,
     pub name: String,
+    /// The name cut into words a line may not break inside.
+    pub name_words: Vec<String>,
     pub city: String,
     pub county: String,
     pub total: String,
     pub grade: String,
+    pub vetoed: bool,
+    pub selected: bool,
+    pub accepted: bool,
 }
 
 /// One city's results.
@@ -73,9 +142,15 @@ pub struct CityRow {
 /// A typical case: a project and its headline figures as one sentence.
 #[derive(Serialize)]
 pub struct Case {
+    pub id: String,
     pub name: String,
     pub place: String,
+    /// The name with its place in front, the county not repeated.
+    pub label: String,
+    /// `label` cut into words a line may not break inside (for the heading).
+    pub label_words: Vec<String>,
     pub total: String,
+    pub accepted: bool,
     pub sentence: String,
 }
 
@@ -196,10 +271,8 @@ fn problems(input: &ReportInput) -> Vec<String> {
             .map(|(_, r)| format!("“{}”", r.name))
             .collect();
         out.push(format!(
-            "{}{}{}触碰{}红线，实行一票否决，评定为不合格。",
-            p.city,
-            p.county,
-            p.name,
+            "{}触碰{}红线，实行一票否决，评定为不合格。",
+            listed(p),
             rules.join("、")
         ));
     }
@@ -212,7 +285,7 @@ fn problems(input: &ReportInput) -> Vec<String> {
             .collect();
         if !hits.is_empty() {
             out.push(format!(
-                "{}个项目存在“{}”问题，合计扣{}分。",
+                "有{}个项目存在“{}”问题，合计扣{}分。",
                 hits.len(),
                 a.name,
                 fmt_num(-hits.iter().sum::<f64>(), 2)
@@ -233,7 +306,7 @@ fn problems(input: &ReportInput) -> Vec<String> {
         })
         .count();
     if missing > 0 {
-        out.push(format!("{missing}个项目报送数据不完整，部分指标按缺失处理。"));
+        out.push(format!("有{missing}个项目报送数据不完整，部分指标按缺失处理。"));
     }
     let unknown = input
         .eval
@@ -243,7 +316,7 @@ fn problems(input: &ReportInput) -> Vec<String> {
         .count();
     if unknown > 0 {
         out.push(format!(
-            "{unknown}个项目缺少红线核查所需数据，无法确认是否触碰红线，须补充核实。"
+            "有{unknown}个项目缺少红线核查所需数据，无法确认是否触碰红线，须补充核实。"
         ));
     }
     out
@@ -277,13 +350,112 @@ fn progress(input: &ReportInput) -> Vec<TaskProgress> {
         .collect()
 }
 
-/// Build the bulletin's view; `issuer` is the issuing authority (发文机关).
-pub fn build(input: &ReportInput, issuer: &str) -> BulletinView {
+/// The project's name with its place in front, the county not repeated.
+fn label(p: &ProjectScore) -> String {
+    project_label(&p.city, &p.county, &p.name)
+}
+
+/// The label as running text lists a project: `（未验收）` after it when
+/// the project has not passed its overall acceptance.
+fn listed(p: &ProjectScore) -> String {
+    if p.accepted {
+        label(p)
+    } else {
+        format!("{}（未验收）", label(p))
+    }
+}
+
+/// A 发文字号 as GB/T 9704 writes it: the year in 六角括号 `〔〕` (typed
+/// `[2025]`, `【2025】`, `(2025)` or `（2025）`), no `第` before the
+/// sequence number and no leading zeros (`〔2025〕012号` → `〔2025〕12号`).
+pub fn doc_number(text: &str) -> String {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let opens = ['[', '【', '(', '（', '〔', '［'];
+    let closes = [']', '】', ')', '）', '〕', '］'];
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let year = chars.get(i + 1..i + 5).filter(|y| y.iter().all(char::is_ascii_digit));
+        match (year, chars.get(i + 5)) {
+            (Some(y), Some(c)) if opens.contains(&chars[i]) && closes.contains(c) => {
+                out.push('〔');
+                out.extend(y);
+                out.push('〕');
+                i += 6;
+                if chars.get(i) == Some(&'第') {
+                    i += 1;
+                }
+                while chars.get(i) == Some(&'0') && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            _ => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// 附注 in parentheses, as GB/T 9704 sets it (`此件公开发布` → `（此件公开发布）`).
+fn note(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() || (t.starts_with('（') && t.ends_with('）')) {
+        t.to_string()
+    } else {
+        format!("（{t}）")
+    }
+}
+
+/// The title, cut where a line may break: `关于 | 2025年度 | 全域土地综合整治项目 | 综合成效评估结果的通报`.
+fn title_words(year: i32) -> Vec<String> {
+    [
+        "关于".to_string(),
+        format!("{year}年度"),
+        "全域土地综合整治项目".into(),
+        "综合成效评估结果的通报".into(),
+    ]
+    .into()
+}
+
+/// The 版头 and 版记 from the options, then the model's `[bulletin]`, then the defaults.
+fn letterhead(input: &ReportInput, opts: &BulletinOptions) -> (String, String, String, Imprint) {
+    let meta = &input.model.bulletin;
+    let issuer = opts
+        .issuer
+        .clone()
+        .or_else(|| meta.issuer.clone())
+        .unwrap_or_else(|| DEFAULT_ISSUER.to_string());
+    let masthead = match (&opts.issuer, &meta.masthead) {
+        (None, Some(m)) => m.clone(),
+        _ => format!("{issuer}文件"),
+    };
+    let recipients = meta
+        .recipients
+        .clone()
+        .unwrap_or_else(|| DEFAULT_RECIPIENTS.to_string());
+    let imprint = Imprint {
+        cc: if opts.cc.is_empty() {
+            meta.cc.clone()
+        } else {
+            opts.cc.clone()
+        },
+        printer: opts
+            .printer
+            .clone()
+            .or_else(|| meta.printer.clone())
+            .unwrap_or_else(|| format!("{issuer}办公室")),
+        print_date: date_cn(opts.print_date.unwrap_or(input.date)),
+    };
+    (issuer, masthead, recipients, imprint)
+}
+
+/// The opening paragraph.
+fn intro(input: &ReportInput, cities: usize, selected: usize, unaccepted: usize) -> String {
     let model = input.model;
     let ps = &input.eval.projects;
     let y = input.date[0];
-    let grade_names: Vec<String> = model.all_grades().map(|g| model.grade_name(g).to_string()).collect();
-    let cities = city_rows(input);
     let counties = ps
         .iter()
         .map(|p| &p.county)
@@ -306,35 +478,46 @@ pub fn build(input: &ReportInput, issuer: &str) -> BulletinView {
         })
         .collect();
     let vetoed = ps.iter().filter(|p| p.vetoed).count();
-    let selected: Vec<&ProjectScore> = ps.iter().filter(|p| p.selected).collect();
-    let intro = format!(
-        "{y}年度共有{}个全域土地综合整治项目参加综合成效评估，涉及{}个市（州）、{}个县（市、区）。经评估，{}（其中一票否决{}个），未否决项目平均得分{}分。{}",
+    let pending = if unaccepted > 0 {
+        format!("其中{unaccepted}个项目尚未通过整体验收，文中和附件中标注“未验收”。")
+    } else {
+        String::new()
+    };
+    format!(
+        "{y}年度共有{}个全域土地综合整治项目参加综合成效评估，涉及{}个市（州）、{}个县（市、区），{pending}经评估，{}（其中一票否决{}个），未否决项目平均得分{}分。{}",
         ps.len(),
-        cities.len(),
+        cities,
         counties,
         grade_text.join("、"),
         vetoed,
         mean,
-        if selected.is_empty() {
+        if selected == 0 {
             "本年度没有项目达到示范样板项目认定条件。".to_string()
         } else {
-            format!("经综合评定，认定{}个项目为示范样板项目。", selected.len())
+            format!("经综合评定，认定{selected}个项目为示范样板项目。")
         }
-    );
+    )
+}
+
+fn cases(input: &ReportInput, selected: &[&ProjectScore]) -> Vec<Case> {
     let table = FieldTable::new(input.fields);
     let case_projects: Vec<&ProjectScore> = if selected.is_empty() {
-        ps.iter().filter(|p| !p.vetoed).take(CASES).collect()
+        input.eval.projects.iter().filter(|p| !p.vetoed).take(CASES).collect()
     } else {
         selected.iter().take(CASES).copied().collect()
     };
-    let cases = case_projects
+    case_projects
         .into_iter()
         .map(|p| {
             let clauses = headline_clauses(&table, &p.id);
             Case {
+                id: p.id.clone(),
                 name: p.name.clone(),
                 place: format!("{}{}", p.city, p.county),
+                label: label(p),
+                label_words: name_words(&label(p)),
                 total: fmt2(p.total),
+                accepted: p.accepted,
                 sentence: if clauses.is_empty() {
                     String::new()
                 } else {
@@ -342,44 +525,72 @@ pub fn build(input: &ReportInput, issuer: &str) -> BulletinView {
                 },
             }
         })
-        .collect();
+        .collect()
+}
+
+fn rank_row(model: &crate::model::Model, p: &ProjectScore) -> RankRow {
+    RankRow {
+        rank: rank_text(p),
+        id: p.id.clone(),
+        name: p.name.clone(),
+        name_words: name_words(&p.name),
+        city: p.city.clone(),
+        county: p.county.clone(),
+        total: fmt2(p.total),
+        grade: model.grade_name(p.grade).to_string(),
+        vetoed: p.vetoed,
+        selected: p.selected,
+        accepted: p.accepted,
+    }
+}
+
+/// Build the bulletin's view.
+pub fn build(input: &ReportInput, opts: &BulletinOptions) -> BulletinView {
+    let model = input.model;
+    let ps = &input.eval.projects;
+    let y = input.date[0];
+    let cities = city_rows(input);
+    let selected: Vec<&ProjectScore> = ps.iter().filter(|p| p.selected).collect();
+    let unaccepted = ps.iter().filter(|p| !p.accepted).count();
+    let (issuer, masthead, recipients, imprint) = letterhead(input, opts);
+    let title_words = title_words(y);
     BulletinView {
-        issuer: issuer.to_string(),
-        title: format!("关于{y}年度全域土地综合整治项目综合成效评估结果的通报"),
+        issuer,
+        masthead,
+        doc_number: opts.doc_number.as_deref().map(doc_number).unwrap_or_default(),
+        recipients,
+        title: title_words.concat(),
+        title_words,
         year: y,
         date: date_cn(input.date),
         date_ymd: input.date,
-        intro,
-        grade_names,
+        note: model.bulletin.note.as_deref().map(note).unwrap_or_default(),
+        intro: intro(input, cities.len(), selected.len(), unaccepted),
+        grade_names: model.all_grades().map(|g| model.grade_name(g).to_string()).collect(),
         cities,
         demos: selected
             .iter()
             .enumerate()
             .map(|(i, p)| DemoRow {
                 order: (i + 1).to_string(),
+                id: p.id.clone(),
                 name: p.name.clone(),
                 place: format!("{}{}", p.city, p.county),
+                label: label(p),
                 total: fmt2(p.total),
+                accepted: p.accepted,
             })
             .collect(),
-        cases,
+        cases: cases(input, &selected),
         problems: problems(input),
         progress: progress(input),
-        ranking: ps
-            .iter()
-            .map(|p| RankRow {
-                rank: rank_text(p),
-                name: p.name.clone(),
-                city: p.city.clone(),
-                county: p.county.clone(),
-                total: fmt2(p.total),
-                grade: model.grade_name(p.grade).to_string(),
-            })
-            .collect(),
+        ranking: ps.iter().map(|p| rank_row(model, p)).collect(),
+        unaccepted,
         model: format!(
             "{}（{} 版本 {}）",
             model.model.name, model.model.id, model.model.version
         ),
+        imprint,
     }
 }
 
@@ -396,10 +607,15 @@ mod tests {
     fn full() -> BulletinView {
         BulletinView {
             issuer: s("样例省自然资源厅"),
+            masthead: s("样例省自然资源厅文件"),
+            doc_number: s("样自然资发〔2025〕12号"),
+            recipients: s("各市（州）自然资源主管部门"),
             title: s("关于2025年度评估结果的通报"),
+            title_words: vec![s("关于"), s("2025年度"), s("评估结果的通报")],
             year: 2025,
             date: s("2025年6月30日"),
             date_ymd: [2025, 6, 30],
+            note: s("（此件公开发布）"),
             intro: s("2025年度共有2个项目参加评估。"),
             grade_names: vec![s("优秀"), s("不合格")],
             cities: vec![CityRow {
@@ -413,14 +629,21 @@ mod tests {
             }],
             demos: vec![DemoRow {
                 order: s("1"),
-                name: s("样例项目"),
+                id: s("YL-01"),
+                name: s("样例县样例项目"),
                 place: s("样例市样例县"),
+                label: s("样例市样例县样例项目"),
                 total: s("88.50"),
+                accepted: false,
             }],
             cases: vec![Case {
-                name: s("样例项目"),
+                id: s("YL-01"),
+                name: s("样例县样例项目"),
                 place: s("样例市样例县"),
+                label: s("样例市样例县样例项目"),
+                label_words: vec![s("样例市"), s("样例县"), s("样例项目")],
                 total: s("88.50"),
+                accepted: false,
                 sentence: s("通过整治，新增耕地100亩。"),
             }],
             problems: vec![s("1个项目触碰红线。")],
@@ -437,13 +660,24 @@ mod tests {
             }],
             ranking: vec![RankRow {
                 rank: s("1"),
-                name: s("样例项目"),
+                id: s("YL-01"),
+                name: s("样例县样例项目"),
+                name_words: vec![s("样例县"), s("样例项目")],
                 city: s("样例市"),
                 county: s("样例县"),
                 total: s("88.50"),
                 grade: s("优秀"),
+                vetoed: false,
+                selected: true,
+                accepted: false,
             }],
+            unaccepted: 1,
             model: s("样例模型（sample 版本 1）"),
+            imprint: Imprint {
+                cc: vec![s("自然资源部国土整治中心"), s("省财政厅")],
+                printer: s("样例省自然资源厅办公室"),
+                print_date: s("2025年6月30日"),
+            },
         }
     }
 
@@ -455,5 +689,50 @@ mod tests {
         assert!(pdf.pages >= 2);
         let page = html::render(super::super::HTML_TEMPLATE, &full(), None).expect("renders");
         assert!(page.contains("样例省自然资源厅"));
+    }
+
+    /// GB/T 9704: 3号 body text, 22 lines to a page, 28 characters to a line.
+    /// An opening paragraph of 60 × 28 ideographs fills page 2 completely:
+    /// 22 lines of 28 characters, baselines 225 mm / 22 = 28.99 pt apart.
+    #[test]
+    fn body_pages_hold_22_lines_of_28_characters() {
+        let mut view = full();
+        view.intro = "整".repeat(28 * 60);
+        let markup = engine::render_typst(super::super::TEMPLATE, &view, None).expect("renders");
+        let pages = engine::text_lines(markup, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        let body: Vec<&engine::TextLine> = pages[1].iter().filter(|l| l.size == 16.0).collect();
+        assert_eq!(body.len(), 22, "{body:#?}");
+        for l in &body {
+            assert_eq!(l.text.chars().count(), 28, "{l:?}");
+        }
+        let pitch = 225.0 / 25.4 * 72.0 / 22.0;
+        for w in body.windows(2) {
+            assert!((w[1].baseline - w[0].baseline - pitch).abs() < 0.01, "{w:?}");
+        }
+    }
+
+    /// The 2号 title breaks between its words only: “关于2025年度全域土地综合整治项目”
+    /// (16 characters) fits the 156 mm line, “综合成效评估结果的通报” goes to the second.
+    #[test]
+    fn the_title_breaks_between_words() {
+        let mut view = full();
+        view.title_words = title_words(2025);
+        view.title = view.title_words.concat();
+        let markup = engine::render_typst(super::super::TEMPLATE, &view, None).expect("renders");
+        let pages = engine::text_lines(markup, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        let title: Vec<&str> = pages[0]
+            .iter()
+            .filter(|l| l.size == 22.0)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(title, ["关于2025年度全域土地综合整治项目", "综合成效评估结果的通报"]);
+    }
+
+    #[test]
+    fn doc_numbers_take_the_standard_form() {
+        assert_eq!(doc_number("青自然资发[2025]第012号"), "青自然资发〔2025〕12号");
+        assert_eq!(doc_number("青自然资发（2025）3号"), "青自然资发〔2025〕3号");
+        assert_eq!(doc_number("青自然资发〔2025〕10号"), "青自然资发〔2025〕10号");
+        assert_eq!(doc_number(" 青政办[2025] "), "青政办〔2025〕");
     }
 }

@@ -4,27 +4,17 @@
 
 use crate::report::ReportInput;
 use crate::report::text::{method, vocab};
+use crate::report::workbook::{
+    blank, color_scale_rows, filled, header_format, num2, pct, vetoed_fill, write_header, write_project_cells,
+};
 use crate::score::reversal::Change;
 use anyhow::Result;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet};
-
-fn head() -> Format {
-    Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_background_color("#DDEBF7")
-        .set_border(FormatBorder::Thin)
-}
+use rust_xlsxwriter::{Format, Worksheet};
 
 /// Write the sheet.
 pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
     ws.set_name("示范候选")?;
-    let (h, num, pct) = (
-        head(),
-        Format::new().set_num_format("0.00"),
-        Format::new().set_num_format("0.0%"),
-    );
+    let h = header_format();
     let heads = [
         ("排名", 6.0),
         ("项目编号", 13.0),
@@ -46,45 +36,54 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
         ("最快补齐的指标", 30.0),
         ("主要障碍指标（障碍度）", 40.0),
     ];
-    for (c, (t, w)) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *t, &h)?;
-        ws.set_column_width(c as u16, *w)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
+    write_header(ws, &heads)?;
     let name = |id: &str| vocab::indicator_name(input.model, id).to_string();
     let mut r = 0u32;
+    let mut eligible = Vec::new();
     for p in &input.eval.projects {
         r += 1;
-        match p.rank {
-            Some(k) => ws.write_number(r, 0, k)?,
-            None => ws.write_string(r, 0, "—")?,
-        };
-        ws.write_string(r, 1, &p.id)?;
-        ws.write_string(r, 2, &p.name)?;
-        ws.write_string(r, 3, &p.city)?;
-        ws.write_string(r, 4, &p.county)?;
+        let fill = vetoed_fill(p.vetoed);
+        let (text, num, pc) = (filled(Format::new(), fill), filled(num2(), fill), filled(pct(), fill));
+        if !p.vetoed {
+            eligible.push(r);
+        }
+        write_project_cells(ws, r, p, &text)?;
         ws.write_number_with_format(r, 5, p.total, &num)?;
-        ws.write_string(r, 6, input.model.grade_name(p.grade))?;
-        ws.write_string(r, 7, if p.selected { "是" } else { "" })?;
+        ws.write_string_with_format(r, 6, input.model.grade_name(p.grade), &text)?;
+        ws.write_string_with_format(r, 7, if p.selected { "是" } else { "" }, &text)?;
         ws.write_number_with_format(r, 8, p.reward, &num)?;
         ws.write_number_with_format(r, 9, p.reward_cut, &num)?;
-        if let Some(rb) = &p.robustness {
-            ws.write_number(r, 10, rb.median_rank)?;
-            ws.write_number(r, 11, rb.rank_p05)?;
-            ws.write_number(r, 12, rb.rank_p95)?;
-            ws.write_number_with_format(r, 13, rb.p_selected, &pct)?;
-            ws.write_string(r, 14, vocab::verdict_label(rb.verdict))?;
+        match &p.robustness {
+            Some(rb) => {
+                ws.write_number_with_format(r, 10, rb.median_rank, &text)?;
+                ws.write_number_with_format(r, 11, rb.rank_p05, &text)?;
+                ws.write_number_with_format(r, 12, rb.rank_p95, &text)?;
+                ws.write_number_with_format(r, 13, rb.p_selected, &pc)?;
+                ws.write_string_with_format(r, 14, vocab::verdict_label(rb.verdict), &text)?;
+            }
+            None => {
+                for c in 10..=14 {
+                    blank(ws, r, c, fill)?;
+                }
+            }
         }
-        if let Some(g) = &p.next_grade {
-            ws.write_string(r, 15, input.model.grade_name(g.next))?;
-            ws.write_number_with_format(r, 16, g.points_missing, &num)?;
-            let levers: Vec<String> = g
-                .levers
-                .iter()
-                .map(|o| format!("{}（+{:.2}）", name(&o.id), o.lost))
-                .collect();
-            let note = if g.reachable { "" } else { "；指标满分仍不足" };
-            ws.write_string(r, 17, format!("{}{note}", levers.join("、")))?;
+        match &p.next_grade {
+            Some(g) => {
+                ws.write_string_with_format(r, 15, input.model.grade_name(g.next), &text)?;
+                ws.write_number_with_format(r, 16, g.points_missing, &num)?;
+                let levers: Vec<String> = g
+                    .levers
+                    .iter()
+                    .map(|o| format!("{}（+{:.2}）", name(&o.id), o.lost))
+                    .collect();
+                let note = if g.reachable { "" } else { "；指标满分仍不足" };
+                ws.write_string_with_format(r, 17, format!("{}{note}", levers.join("、")), &text)?;
+            }
+            None => {
+                for c in 15..=17 {
+                    blank(ws, r, c, fill)?;
+                }
+            }
         }
         let obs: Vec<String> = p
             .obstacles
@@ -92,13 +91,11 @@ pub fn sheet(ws: &mut Worksheet, input: &ReportInput) -> Result<()> {
             .take(3)
             .map(|o| format!("{} {:.1}%", name(&o.id), o.degree * 100.0))
             .collect();
-        ws.write_string(r, 18, obs.join("；"))?;
+        ws.write_string_with_format(r, 18, obs.join("；"), &text)?;
     }
-    if r > 0 {
-        // Colour scales: total score and selection probability.
-        ws.add_conditional_format(1, 5, r, 5, &rust_xlsxwriter::ConditionalFormat3ColorScale::new())?;
-        ws.add_conditional_format(1, 13, r, 13, &rust_xlsxwriter::ConditionalFormat3ColorScale::new())?;
-    }
+    // Colour scales over the eligible projects: total score and selection probability.
+    color_scale_rows(ws, 5, &eligible)?;
+    color_scale_rows(ws, 13, &eligible)?;
     r += 2;
     let mut line = |r: &mut u32, label: &str, text: String| -> Result<()> {
         ws.write_string_with_format(*r, 1, label, &h)?;

@@ -50,15 +50,7 @@ pub fn render_typst(name: &str, view: &impl Serialize, templates: Option<&Path>)
 
 /// Compile typst markup to PDF; `date` fixes the document date (never the clock).
 pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, date: [i32; 3]) -> Result<Pdf> {
-    let today =
-        Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
-    let files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
-    let world = world::ReportWorld::new(markup, files, fonts, today);
-    let warned = typst::compile::<PagedDocument>(&world);
-    let doc = warned.output.map_err(|errs| {
-        let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
-        anyhow!("排版报告失败：{}", msgs.join("；"))
-    })?;
+    let (doc, today) = compile(markup, files, fonts, date)?;
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom("landeval-report".into()),
         timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
@@ -72,6 +64,76 @@ pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, dat
         bytes,
         pages: doc.pages().len(),
     })
+}
+
+/// Lay out typst markup into pages.
+fn compile(
+    markup: String,
+    files: Vec<VirtualFile>,
+    fonts: &FontSet,
+    date: [i32; 3],
+) -> Result<(PagedDocument, Datetime)> {
+    let today =
+        Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
+    let files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let world = world::ReportWorld::new(markup, files, fonts, today);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let doc = warned.output.map_err(|errs| {
+        let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("排版报告失败：{}", msgs.join("；"))
+    })?;
+    Ok((doc, today))
+}
+
+/// One laid-out line of text: its baseline from the top of the page (pt),
+/// font size (pt) and text, for layout tests that count lines and characters.
+#[cfg(test)]
+#[derive(Debug, Clone)]
+pub(crate) struct TextLine {
+    pub baseline: f64,
+    pub size: f64,
+    pub text: String,
+}
+
+/// The text lines of every page, top to bottom: runs on the same baseline
+/// at the same size join into one line.
+#[cfg(test)]
+pub(crate) fn text_lines(markup: String, fonts: &FontSet, date: [i32; 3]) -> Result<Vec<Vec<TextLine>>> {
+    use typst::layout::{Frame, FrameItem, Point};
+    fn walk(frame: &Frame, at: Point, out: &mut Vec<TextLine>) {
+        for (pos, item) in frame.items() {
+            let p = at + *pos;
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, p + Point::new(g.transform.tx, g.transform.ty), out),
+                FrameItem::Text(t) => {
+                    let (y, size) = (p.y.to_pt(), t.size.to_pt());
+                    match out
+                        .iter_mut()
+                        .find(|l| (l.baseline - y).abs() < 0.5 && (l.size - size).abs() < 0.01)
+                    {
+                        Some(l) => l.text.push_str(&t.text),
+                        None => out.push(TextLine {
+                            baseline: y,
+                            size,
+                            text: t.text.to_string(),
+                        }),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let (doc, _) = compile(markup, Vec::new(), fonts, date)?;
+    Ok(doc
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut lines = Vec::new();
+            walk(&page.frame, Point::zero(), &mut lines);
+            lines.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
+            lines
+        })
+        .collect())
 }
 
 /// A small SVG for every chart a template places, for template tests.

@@ -34,7 +34,7 @@ pub fn write(
     let pdf = dir.join("自评报告.pdf");
     write_file(&pdf, bytes)?;
     let xlsx = dir.join("自评结果.xlsx");
-    workbook::write(&xlsx, input, p, &view)?;
+    workbook::write(&xlsx, input, p, &view, peers)?;
     let json = dir.join("自评结果.json");
     write_file(&json, json::numbers(input, p, peers)?)?;
     Ok(Written {

@@ -1,21 +1,30 @@
 //! The self-assessment workbook `自评结果.xlsx`: 评分卡, 障碍因素, 红线核查,
 //! 待补充数据, 数据质量.
 
+use super::peers::PeerResults;
 use super::view::SelfAssessmentView;
 use crate::model::Indicator;
 use crate::report::ReportInput;
-use crate::report::text::{fmt_value, method, vocab::status_label};
-use crate::report::workbook::{new_workbook, num2, opt_num, pct, save, write_header};
+use crate::report::text::{method, vocab::status_label};
+use crate::report::workbook::{
+    new_workbook, num2, opt_num, pct, save, value_unit, write_header, write_indicator_value,
+};
 use crate::score::ProjectScore;
 use crate::score::obstacle::Obstacle;
 use anyhow::Result;
 use rust_xlsxwriter::{Chart, ChartType, ConditionalFormat3ColorScale, Format, Worksheet};
 use std::path::Path;
 
-/// Write `自评结果.xlsx`.
-pub fn write(path: &Path, input: &ReportInput, p: &ProjectScore, ctx: &SelfAssessmentView) -> Result<()> {
+/// Write `自评结果.xlsx`; `peers` gives the 同批平均得分率 column.
+pub fn write(
+    path: &Path,
+    input: &ReportInput,
+    p: &ProjectScore,
+    ctx: &SelfAssessmentView,
+    peers: Option<&PeerResults>,
+) -> Result<()> {
     let mut wb = new_workbook(&ctx.title, input.date)?;
-    scorecard_sheet(wb.add_worksheet(), input, p, ctx)?;
+    scorecard_sheet(wb.add_worksheet(), input, p, ctx, peers)?;
     obstacle_sheet(wb.add_worksheet(), input, p)?;
     let ws = wb.add_worksheet();
     ws.set_name("红线核查")?;
@@ -50,17 +59,24 @@ pub fn write(path: &Path, input: &ReportInput, p: &ProjectScore, ctx: &SelfAsses
         ws.write_string(r, 1, &f.place)?;
         ws.write_string(r, 2, &f.message)?;
     }
-    save(wb, path)
+    save(wb, &ctx.title, path)
 }
 
-fn scorecard_sheet(ws: &mut Worksheet, input: &ReportInput, p: &ProjectScore, ctx: &SelfAssessmentView) -> Result<()> {
+fn scorecard_sheet(
+    ws: &mut Worksheet,
+    input: &ReportInput,
+    p: &ProjectScore,
+    ctx: &SelfAssessmentView,
+    peers: Option<&PeerResults>,
+) -> Result<()> {
     ws.set_name("评分卡")?;
     write_header(
         ws,
         &[
             ("维度", 10.0),
             ("指标", 24.0),
-            ("原始值", 14.0),
+            ("原始值", 12.0),
+            ("单位", 8.0),
             ("满分要求", 18.0),
             ("得分率", 9.0),
             ("同批平均得分率", 10.0),
@@ -75,41 +91,44 @@ fn scorecard_sheet(ws: &mut Worksheet, input: &ReportInput, p: &ProjectScore, ct
     for ((s, ind), row) in p.indicators.iter().zip(&input.model.indicators).zip(&ctx.rows) {
         ws.write_string(r, 0, &row.dimension)?;
         ws.write_string(r, 1, &ind.name)?;
-        ws.write_string(r, 2, fmt_value(ind, s.raw))?;
-        ws.write_string(r, 3, &row.target)?;
-        opt_num(ws, r, 4, s.scaled, &pc)?;
-        if !row.cohort.is_empty() {
-            let v: Option<f64> = row.cohort.trim_end_matches('%').parse::<f64>().ok().map(|x| x / 100.0);
-            opt_num(ws, r, 5, v, &pc)?;
-        }
-        ws.write_number_with_format(r, 6, s.weight, &num)?;
-        ws.write_number_with_format(r, 7, s.earned, &num)?;
-        ws.write_number_with_format(r, 8, (s.weight - s.earned).max(0.0), &num)?;
-        ws.write_string(r, 9, status_label(s.status))?;
+        write_indicator_value(ws, r, 2, ind, s.raw, None)?;
+        ws.write_string(r, 3, value_unit(ind))?;
+        ws.write_string(r, 4, &row.target)?;
+        opt_num(ws, r, 5, s.scaled, &pc)?;
+        opt_num(ws, r, 6, peers.and_then(|c| c.indicator_mean.get(&s.id)).copied(), &pc)?;
+        ws.write_number_with_format(r, 7, s.weight, &num)?;
+        ws.write_number_with_format(r, 8, s.earned, &num)?;
+        ws.write_number_with_format(r, 9, (s.weight - s.earned).max(0.0), &num)?;
+        ws.write_string(r, 10, status_label(s.status))?;
         r += 1;
     }
     if r > 1 {
-        ws.add_conditional_format(1, 4, r - 1, 4, &ConditionalFormat3ColorScale::new())?;
+        ws.add_conditional_format(1, 5, r - 1, 5, &ConditionalFormat3ColorScale::new())?;
     }
-    // Summary under the table.
+    summary(ws, r + 1, input, p, ctx)
+}
+
+/// The project, its score and grade under the table, from row `r`.
+fn summary(ws: &mut Worksheet, r: u32, input: &ReportInput, p: &ProjectScore, ctx: &SelfAssessmentView) -> Result<()> {
     let bold = Format::new().set_bold();
-    let r = r + 1;
     for (k, (label, value)) in [
-        ("项目编号", p.id.clone()),
-        ("项目名称", p.name.clone()),
-        ("市（州）", p.city.clone()),
-        ("县（市、区）", p.county.clone()),
-        ("自评得分", ctx.project.total.clone()),
-        ("等级", ctx.project.grade.clone()),
-        ("下一等级", ctx.next_grade.clone()),
+        ("项目编号", p.id.as_str()),
+        ("项目名称", p.name.as_str()),
+        ("市（州）", p.city.as_str()),
+        ("县（市、区）", p.county.as_str()),
     ]
     .iter()
     .enumerate()
     {
         ws.write_string_with_format(r + k as u32, 0, *label, &bold)?;
-        ws.write_string(r + k as u32, 1, value)?;
+        ws.write_string(r + k as u32, 1, *value)?;
     }
-    ws.write_number_with_format(r + 4, 2, p.total, &num)?;
+    ws.write_string_with_format(r + 4, 0, "自评得分", &bold)?;
+    ws.write_number_with_format(r + 4, 1, p.total, &num2())?;
+    ws.write_string_with_format(r + 5, 0, "等级", &bold)?;
+    ws.write_string(r + 5, 1, &ctx.project.grade)?;
+    ws.write_string_with_format(r + 6, 0, "下一等级", &bold)?;
+    ws.write_string(r + 6, 1, &ctx.next_grade)?;
     let note = method::aggregation_note(input.model, p);
     if !note.is_empty() {
         ws.write_string_with_format(r + 8, 0, "说明", &bold)?;

@@ -17,8 +17,8 @@ pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The sample-province workbooks, sorted by name.
-pub fn fixture_sources() -> Vec<Source> {
+/// Paths of the sample-province workbooks, sorted by name.
+pub fn fixture_paths() -> Vec<PathBuf> {
     let dir = repo().join("fixtures/sample-province");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("fixtures directory")
@@ -27,6 +27,11 @@ pub fn fixture_sources() -> Vec<Source> {
         .collect();
     paths.sort();
     paths
+}
+
+/// The sample-province workbooks, sorted by name.
+pub fn fixture_sources() -> Vec<Source> {
+    fixture_paths()
         .iter()
         .map(|p| Source::from_path(p).expect("readable fixture"))
         .collect()
