@@ -297,6 +297,7 @@ pub struct RobustRow {
 pub fn build(input: &ReportInput) -> CommitteeView {
     let projects = &input.eval.projects;
     let table = FieldTable::new(input.fields);
+    let files = parts::ProjectFiles::of(&input.dataset.origins);
     CommitteeView {
         title: format!("{}评估报告", input.model.model.name),
         date: date_cn(input.date),
@@ -304,7 +305,7 @@ pub fn build(input: &ReportInput) -> CommitteeView {
         model: model_view(input.model, &input.eval.method),
         summary: overview(input.model, projects),
         ranking: ranking(input.model, projects),
-        cards: projects.iter().map(|p| card(input, &table, p)).collect(),
+        cards: projects.iter().map(|p| card(input, &table, &files, p)).collect(),
         quality: quality(input),
         stamp: parts::stamp(input),
         self_vs: self_vs(projects),
@@ -542,7 +543,7 @@ fn gep_source(table: &FieldTable, id: &str) -> String {
     }
 }
 
-fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
+fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p: &ProjectScore) -> Card {
     let model = input.model;
     let rows = p
         .indicators
@@ -613,7 +614,7 @@ fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
         adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
         vetoes,
         vetoed: p.vetoed,
-        files: parts::project_files(&input.dataset.origins, &p.id),
+        files: files.get(&p.id),
     }
 }
 
