@@ -166,7 +166,7 @@ fn templates_dir_overrides_bundled_templates() {
     let dir = common::scratch("safety-templates-out");
     let opts = RenderOptions {
         templates: Some(tdir),
-        fonts: None,
+        ..Default::default()
     };
     let w = landeval::pipeline::write_bulletin(run(), &dir, "<厅>", &opts).unwrap();
     let pdf = std::fs::read(&w.pdf).unwrap();
