@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod cmd;
+pub mod progress;
 pub mod session;
 
 use args::{Cli, Command};
@@ -34,13 +35,13 @@ pub fn run(cli: Cli) -> Result<()> {
             render,
             score,
         } => cmd::bulletin::run(&input, &issuer, &out, &render, &score, quiet),
-        Command::Template { out } => cmd::template::run(&out),
+        Command::Template { out } => cmd::template::run(&out, quiet),
         Command::Validate {
             files,
             out,
             font_dir,
             limits,
-        } => cmd::validate::run(&files, &out, font_dir.as_deref(), &limits),
+        } => cmd::validate::run(&files, &out, font_dir.as_deref(), &limits, quiet),
         Command::Explain {
             input,
             project,

@@ -17,7 +17,9 @@ pub fn run(
     let sources = read_sources(&input.files)?;
     let (run, opts) = prepare(sources, &input.model, out, render, score, &input.limits.limits(), quiet)?;
     let written = pipeline::write_bulletin(&run, out, issuer, &opts)?;
-    println!("通报已生成：{} 个项目", run.eval.projects.len());
-    print_written(&written);
+    if !quiet {
+        println!("通报已生成：{} 个项目", run.eval.projects.len());
+    }
+    print_written(&written, quiet);
     finish(&run)
 }
