@@ -12,6 +12,7 @@ mod ingest_parquet;
 mod ingest_xlsb;
 mod metrics;
 mod model_check;
+mod output_kill;
 mod published_examples;
 mod report_bulletin;
 mod report_safety;
