@@ -225,6 +225,54 @@ fn unit_base(u: &str) -> Option<(&'static str, f64)> {
     })
 }
 
+/// The field reference (`docs/fields.md`): every sheet with its columns, then
+/// every derived field, as Markdown. `cargo run --example field_docs` writes it;
+/// a test fails when the committed file is stale.
+pub fn reference_markdown(dict: &FieldDict) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::from(
+        "# 字段字典\n\n\
+         本文件由 `scoring-models/fields.toml` 生成（`cargo run --example field_docs`），请勿手改。\n\
+         “编号”是评估模型表达式中使用的字段名；表头写法不必一字不差，别名和单位换算见 README“输入数据”。\n",
+    );
+    for sheet in &dict.sheets {
+        out.push_str(&format!(
+            "\n## {}（`{}`）\n\n{}{}\n\n| 编号 | 表头 | 类型 | 别名 | 说明 |\n|---|---|---|---|---|\n",
+            sheet.name,
+            sheet.id,
+            if sheet.required { "必填。" } else { "选填。" },
+            cell(&sheet.help)
+        ));
+        for f in dict.sheet_fields(&sheet.id) {
+            let mut help = cell(&f.help);
+            if !f.values.is_empty() {
+                help.push_str(&format!("（可选：{}）", f.values.join("、")));
+            }
+            out.push_str(&format!(
+                "| `{}` | {}{} | {} | {} | {} |\n",
+                f.id,
+                cell(&f.header()),
+                if f.required { "（必填）" } else { "" },
+                f.kind.label(),
+                cell(&f.aliases.join("、")),
+                help
+            ));
+        }
+    }
+    out.push_str("\n## 派生字段（由指标计算阶段生成，模型可直接引用）\n\n| 编号 | 名称 | 单位 | 计算规则 | 来自 |\n|---|---|---|---|---|\n");
+    for d in &dict.derived {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            d.id,
+            cell(&d.name),
+            d.unit.as_deref().unwrap_or(""),
+            cell(&d.rule),
+            d.from.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,12 +2,25 @@
 
 mod cli;
 
-use clap::Parser;
+use clap::error::ErrorKind as ClapKind;
+use clap::{CommandFactory, FromArgMatches};
 use landeval::error::Kind;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::args::Cli::parse();
+    restore_sigpipe();
+    let matches = cli::lang::localize(cli::args::Cli::command()).try_get_matches();
+    let cli = match matches.and_then(|m| cli::args::Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ClapKind::DisplayHelp | ClapKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{}", cli::lang::usage_error(&e));
+            return ExitCode::from(2);
+        }
+    };
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -19,3 +32,16 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`landeval validate … | head`)
+/// would panic; restore the default so the process ends quietly like other tools.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

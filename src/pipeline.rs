@@ -151,9 +151,15 @@ pub fn write_bulletin(run: &Run, dir: &Path, issuer: &str, opts: &RenderOptions)
     report::bulletin::write(dir, &run.report_input(), issuer, opts)
 }
 
-/// The log printed as a plain table (for the terminal).
+/// The log printed as a plain table for the terminal: the totals first,
+/// then up to `limit` findings, most severe first.
 pub fn log_table(log: &QualityLog, limit: usize) -> String {
-    let mut out = String::new();
+    let mut out = format!(
+        "合计：错误 {} 条，警告 {} 条，提示 {} 条\n",
+        log.count(Severity::Error),
+        log.count(Severity::Warning),
+        log.count(Severity::Info)
+    );
     let sorted = log.sorted();
     for f in sorted.iter().take(limit) {
         out.push_str(&format_finding(f));
@@ -162,12 +168,6 @@ pub fn log_table(log: &QualityLog, limit: usize) -> String {
     if sorted.len() > limit {
         out.push_str(&format!("……另有 {} 条，详见数据质量表\n", sorted.len() - limit));
     }
-    out.push_str(&format!(
-        "合计：错误 {} 条，警告 {} 条，提示 {} 条\n",
-        log.count(Severity::Error),
-        log.count(Severity::Warning),
-        log.count(Severity::Info)
-    ));
     out
 }
 

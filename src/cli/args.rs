@@ -24,7 +24,7 @@ pub struct Cli {
 /// Input files, the model and the input limits.
 #[derive(Args, Clone)]
 pub struct InputArgs {
-    /// 输入文件（xlsx/xls/xlsb/ods/csv/parquet），可多个（input workbooks and csv files）
+    /// 输入文件或文件夹（xlsx/xls/xlsb/ods/csv/parquet；文件夹中的全部输入文件），可多个（input files or folders）
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// 评估模型：内置模型编号或 TOML 文件路径（model id or file）
@@ -49,7 +49,7 @@ pub struct RenderArgs {
 }
 
 /// How the evaluation is scored.
-#[derive(Args, Clone)]
+#[derive(Args, Clone, Default)]
 pub struct ScoreArgs {
     /// 稳健性分析的蒙特卡洛次数（默认取模型设置，通常 10000；0 为不做）（Monte Carlo draws）
     #[arg(long)]
@@ -143,19 +143,16 @@ pub enum Command {
         #[arg(short, long, default_value = "模板.xlsx")]
         out: PathBuf,
     },
-    /// 只检查数据质量，不评分（check input data only）
+    /// 检查数据：读取、计算指标并按模型评分，列出评估时会发现的全部问题，不生成报告（check the data as the committee will）
     Validate {
-        /// 输入文件（xlsx/xls/xlsb/ods/csv/parquet），可多个（input files）
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         /// 数据质量报告输出文件（output workbook）
         #[arg(short, long, default_value = "数据质量.xlsx")]
         out: PathBuf,
         /// 额外字体目录（extra fonts for the coverage check）
         #[arg(long)]
         font_dir: Option<PathBuf>,
-        #[command(flatten)]
-        limits: LimitArgs,
     },
     /// 追溯一个项目的得分来自哪些单元格（trace a project's score to its cells）
     Explain {

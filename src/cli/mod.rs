@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod cmd;
+pub mod lang;
 pub mod progress;
 pub mod session;
 
@@ -36,12 +37,9 @@ pub fn run(cli: Cli) -> Result<()> {
             score,
         } => cmd::bulletin::run(&input, &issuer, &out, &render, &score, quiet),
         Command::Template { out } => cmd::template::run(&out, quiet),
-        Command::Validate {
-            files,
-            out,
-            font_dir,
-            limits,
-        } => cmd::validate::run(&files, &out, font_dir.as_deref(), &limits, quiet),
+        Command::Validate { input, out, font_dir } => {
+            cmd::validate::run(&input, &out, font_dir.as_deref(), quiet)
+        }
         Command::Explain {
             input,
             project,

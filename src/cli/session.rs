@@ -20,12 +20,52 @@ pub fn progress(quiet: bool, msg: &str) {
     }
 }
 
-/// Read the input files; a file that cannot be read is a data error.
+/// Read the input files; a folder stands for every input file inside it
+/// (subfolders included, sorted by path), since the Windows command prompt
+/// does not expand `*.xlsx`. A file that cannot be read is a data error.
 pub fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
-    files
+    let mut paths = Vec::new();
+    for f in files {
+        if f.is_dir() {
+            let found = input_files_in(f)?;
+            if found.is_empty() {
+                return Err(Error::data(anyhow!(
+                    "文件夹 {} 中没有可读取的输入文件（{}）",
+                    f.display(),
+                    landeval::ingest::INPUT_EXTENSIONS.join("、")
+                )));
+            }
+            paths.extend(found);
+        } else {
+            paths.push(f.clone());
+        }
+    }
+    paths
         .iter()
         .map(|p| Source::from_path(p).map_err(Error::data))
         .collect()
+}
+
+/// Input files under a folder, sorted by path.
+fn input_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).with_context(|| format!("无法读取文件夹 {}", d.display()))?;
+        for entry in entries {
+            let path = entry.with_context(|| format!("无法读取文件夹 {}", d.display()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .file_name()
+                .is_some_and(|n| landeval::ingest::is_input_file(&n.to_string_lossy()))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// The shipped fonts plus `--font-dir`.
@@ -39,7 +79,7 @@ pub fn load_fonts(dir: Option<&Path>) -> Result<FontSet> {
 }
 
 /// Load a model and refuse one with errors (`model check` lists them all).
-fn checked_model(name: &str, score: &ScoreArgs) -> Result<Model> {
+pub fn checked_model(name: &str, score: &ScoreArgs) -> Result<Model> {
     let (mut model, text) = Model::load_with_source(name)?;
     if let Some(n) = score.draws {
         model.robustness.draws = n;

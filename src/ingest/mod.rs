@@ -43,6 +43,16 @@ impl Source {
     }
 }
 
+/// File extensions landeval reads (lower case): workbooks, csv and parquet tables.
+pub const INPUT_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "parquet"];
+
+/// Whether a file name is an input landeval reads (by extension; Excel's
+/// `~$` lock files are not).
+pub fn is_input_file(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    !name.starts_with("~$") && ext.is_some_and(|e| INPUT_EXTENSIONS.contains(&e.as_str()))
+}
+
 /// Identity of an input, for the reproducibility stamp.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InputFile {

@@ -3,6 +3,7 @@
 mod common;
 
 mod bad_input;
+mod docs;
 mod end_to_end;
 mod ingest_defects;
 mod ingest_explain;

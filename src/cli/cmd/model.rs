@@ -5,7 +5,7 @@ use anyhow::{Context, anyhow};
 use landeval::error::{Error, Result};
 use landeval::fields::FieldDict;
 use landeval::model::{self, Model, WeightMethod};
-use landeval::report::text::vocab::scale_rule;
+use landeval::report::text::vocab::{adjust_points, scale_rule};
 use std::path::Path;
 
 pub fn run(action: ModelAction) -> Result<()> {
@@ -37,6 +37,22 @@ fn show(m: &Model) -> Result<()> {
     for v in &m.vetoes {
         println!("  {}：{}", v.name, v.basis);
     }
+    if !m.adjustments.is_empty() {
+        println!(
+            "\n加分与扣分（加分合计不超过 {} 分，扣分合计不超过 {} 分）：",
+            m.model.bonus_cap, m.model.deduction_cap
+        );
+        for a in &m.adjustments {
+            println!("  {} {}：{}", a.name, adjust_points(a), a.basis);
+        }
+    }
+    let grades: Vec<String> = m
+        .grade_bounds()
+        .iter()
+        .map(|(g, b)| format!("{g} ≥ {b}"))
+        .chain(std::iter::once(format!("其余及一票否决为{}", model::FAIL_GRADE)))
+        .collect();
+    println!("\n等级：{}", grades.join("；"));
     println!(
         "\n赋权：{}；合成：{}；同分排序：{}",
         m.weights.as_ref().map_or(WeightMethod::Fixed, |w| w.method).label(),

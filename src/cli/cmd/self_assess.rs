@@ -5,6 +5,8 @@ use crate::cli::session::{finish, prepare, print_written, read_sources};
 use landeval::error::Result;
 use landeval::pipeline;
 use landeval::report::self_assessment::peers::PeerResults;
+use landeval::report::text::fmt2;
+use landeval::report::text::method::grade_gap;
 use std::path::Path;
 
 pub fn run(
@@ -24,5 +26,13 @@ pub fn run(
         println!("自评完成：项目 {project}");
     }
     print_written(&written, quiet);
+    if let Some(p) = run.eval.projects.iter().find(|p| p.id == project).filter(|_| !quiet) {
+        println!(
+            "自评得分 {} 分，等级 {}。{}",
+            fmt2(p.total),
+            run.model.grade_name(p.grade),
+            grade_gap(&run.model, p)
+        );
+    }
     finish(&run)
 }

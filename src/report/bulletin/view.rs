@@ -382,3 +382,78 @@ pub fn build(input: &ReportInput, issuer: &str) -> BulletinView {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::engine::{self, fonts::FontSet, html};
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    /// A view with every field filled and every optional block present.
+    fn full() -> BulletinView {
+        BulletinView {
+            issuer: s("样例省自然资源厅"),
+            title: s("关于2025年度评估结果的通报"),
+            year: 2025,
+            date: s("2025年6月30日"),
+            date_ymd: [2025, 6, 30],
+            intro: s("2025年度共有2个项目参加评估。"),
+            grade_names: vec![s("优秀"), s("不合格")],
+            cities: vec![CityRow {
+                city: s("样例市"),
+                projects: 2,
+                mean: Some(88.5),
+                mean_text: s("88.50"),
+                grades: vec![1, 1],
+                vetoed: 1,
+                selected: 1,
+            }],
+            demos: vec![DemoRow {
+                order: s("1"),
+                name: s("样例项目"),
+                place: s("样例市样例县"),
+                total: s("88.50"),
+            }],
+            cases: vec![Case {
+                name: s("样例项目"),
+                place: s("样例市样例县"),
+                total: s("88.50"),
+                sentence: s("通过整治，新增耕地100亩。"),
+            }],
+            problems: vec![s("1个项目触碰红线。")],
+            progress: vec![TaskProgress {
+                task: s("新增耕地"),
+                unit: s("亩"),
+                projects: 1,
+                planned: 100.0,
+                actual: 90.0,
+                rate: 0.9,
+                planned_text: s("100"),
+                actual_text: s("90"),
+                rate_text: s("90%"),
+            }],
+            ranking: vec![RankRow {
+                rank: s("1"),
+                name: s("样例项目"),
+                city: s("样例市"),
+                county: s("样例县"),
+                total: s("88.50"),
+                grade: s("优秀"),
+            }],
+            model: s("样例模型（sample 版本 1）"),
+        }
+    }
+
+    #[test]
+    fn the_bundled_templates_read_only_fields_the_view_has() {
+        let markup = engine::render_typst(super::super::TEMPLATE, &full(), None).expect("renders");
+        let pdf =
+            engine::compile_pdf(markup, Vec::new(), &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        assert!(pdf.pages >= 2);
+        let page = html::render(super::super::HTML_TEMPLATE, &full(), None).expect("renders");
+        assert!(page.contains("样例省自然资源厅"));
+    }
+}

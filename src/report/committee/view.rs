@@ -339,19 +339,10 @@ fn model_view(model: &Model, method: &Method) -> ModelView {
     let adjustments = model
         .adjustments
         .iter()
-        .map(|a| {
-            let mut points = format!("{:+}", a.points);
-            if a.per.is_some() {
-                points.push_str("/次");
-            }
-            if let Some(m) = a.max {
-                points.push_str(&format!("，至多 {}", fmt_num(m, 2)));
-            }
-            AdjustRule {
-                name: a.name.clone(),
-                points,
-                basis: a.basis.clone(),
-            }
+        .map(|a| AdjustRule {
+            name: a.name.clone(),
+            points: vocab::adjust_points(a),
+            basis: a.basis.clone(),
         })
         .collect();
     ModelView {
@@ -720,4 +711,245 @@ fn robustness_notes(input: &ReportInput) -> Vec<String> {
         }
     }
     notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::engine::{self, fonts::FontSet, placeholder_charts};
+    use crate::report::parts::InputRow;
+    use crate::report::committee::volumes;
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    /// A card; `vetoed` takes the template's other branches.
+    fn card(vetoed: bool) -> Card {
+        Card {
+            id: s("QL-1"),
+            name: s("样例项目"),
+            city: s("样例市"),
+            county: s("样例县"),
+            rank: s(if vetoed { "—" } else { "1" }),
+            total: s("88.50"),
+            grade: s("良好"),
+            selection: s("入选示范样板项目"),
+            self_score: s("90.00"),
+            dims: vec![CardDim {
+                name: s("执行过程"),
+                earned: s("20.00"),
+                points: s("25"),
+            }],
+            rates: vec![s("0.8000"), s("0.5000"), s("1.0000")],
+            rows: vec![CardRow {
+                dimension: s("执行过程"),
+                name: s("实施进度完成率"),
+                raw: s("95%"),
+                planned: s("100"),
+                scaled: s("95%"),
+                weight: s("6.00"),
+                earned: s("5.70"),
+                status: s(if vetoed { "缺失计 0" } else { "" }),
+                sources: s("项目台账!C3"),
+            }],
+            adjustments: vec![AdjustmentRow {
+                name: s("跨乡镇整治"),
+                points: s("+2.00"),
+            }],
+            adjust_total: s("加分 2.00，扣分 0.00（已按上限封顶）"),
+            vetoes: vec![CardVeto {
+                name: s("耕地面积减少"),
+                status: s(if vetoed {
+                    "触碰（一票否决）"
+                } else {
+                    "未触碰"
+                }),
+                passed: !vetoed,
+            }],
+            vetoed,
+            files: s("样例县.xlsx"),
+            gep_source: s("县级填报的核算值"),
+            esv_note: s("坑塘转为耕地"),
+            aggregation_note: s("本模型以 TOPSIS 贴近度汇总指标"),
+        }
+    }
+
+    /// A view with every field filled and every optional block present.
+    fn full() -> CommitteeView {
+        CommitteeView {
+            title: s("样例评估报告"),
+            date: s("2025年6月30日"),
+            date_ymd: [2025, 6, 30],
+            model: ModelView {
+                id: s("sample"),
+                name: s("样例模型"),
+                version: s("1"),
+                basis: vec![s("自然资发〔2024〕149号"), s("财预〔2020〕10号")],
+                description: s("说明"),
+                dimensions: vec![DimView {
+                    name: s("执行过程"),
+                    points: s("25"),
+                }],
+                indicators: vec![IndView {
+                    dimension: s("执行过程"),
+                    group: s("集中连片"),
+                    name: s("实施进度完成率"),
+                    points: s("6"),
+                    method: s("线性"),
+                    basis: s("依据"),
+                }],
+                vetoes: vec![VetoRule {
+                    name: s("耕地面积减少"),
+                    basis: s("确保耕地数量不减少"),
+                }],
+                adjustments: vec![AdjustRule {
+                    name: s("跨乡镇整治"),
+                    points: s("+2"),
+                    basis: s("依据"),
+                }],
+                grades: vec![GradeBound {
+                    name: s("优秀"),
+                    bound: s("≥ 90"),
+                }],
+                caps: s("加分合计不超过 5 分"),
+                selection: s("按排名择优"),
+                aggregation: s("TOPSIS 贴近度"),
+            },
+            summary: Overview {
+                projects: 2,
+                cities: 1,
+                counties: 1,
+                vetoed: 1,
+                selected: 1,
+                mean: s("80.00"),
+                max: s("88.50"),
+                min: s("71.50"),
+                grades: vec![GradeCount {
+                    name: s("优秀"),
+                    count: s("1"),
+                }],
+                selected_list: vec![SelectedRow {
+                    rank: s("1"),
+                    name: s("样例项目"),
+                    city: s("样例市"),
+                    total: s("88.50"),
+                }],
+                vetoed_list: vec![VetoedRow {
+                    name: s("否决项目"),
+                    city: s("样例市"),
+                    redlines: s("耕地面积减少"),
+                }],
+                rewards: vec![RewardRow {
+                    rank: s("1"),
+                    name: s("样例项目"),
+                    county: s("样例县"),
+                    amount: s("1000"),
+                }],
+                reward_total: s("1000"),
+            },
+            ranking: [false, true]
+                .iter()
+                .map(|&vetoed| RankRow {
+                    rank: s("1"),
+                    id: s("QL-1"),
+                    name: s("样例项目"),
+                    city: s("样例市"),
+                    county: s("样例县"),
+                    dims: vec![s("20.00")],
+                    adjust: s("+2.00"),
+                    total: s("88.50"),
+                    grade: s("良好"),
+                    mark: s("★"),
+                    vetoed,
+                    selected: !vetoed,
+                })
+                .collect(),
+            cards: vec![card(false), card(true)],
+            quality: Quality {
+                errors: 1,
+                warnings: 1,
+                infos: 1,
+                tallies: vec![TallyRow {
+                    file: s("样例县.xlsx"),
+                    sheet: s("项目台账"),
+                    read: s("3"),
+                    used: s("2"),
+                    skipped: s("1"),
+                }],
+                findings: vec![FindingRow {
+                    severity: s("警告"),
+                    place: s("样例县.xlsx / 项目台账 / C3"),
+                    raw: s("约300"),
+                    message: s("估计值"),
+                }],
+            },
+            stamp: Stamp {
+                model: s("sample 版本 1"),
+                tool: s("landeval 0.1.0"),
+                inputs: vec![InputRow {
+                    name: s("样例县.xlsx"),
+                    sha256: s("00ff"),
+                    size: s("10 字节"),
+                }],
+            },
+            self_vs: vec![SelfVsRow {
+                name: s("样例项目"),
+                self_score: s("90.00"),
+                evaluated: s("88.50"),
+                difference: s("-1.50"),
+            }],
+            robustness: [true, false]
+                .iter()
+                .map(|&selected| RobustRow {
+                    rank: s("1"),
+                    name: s("样例项目"),
+                    verdict: s("稳定入选"),
+                    selected,
+                    median_rank: s("1"),
+                    interval: s("1–2"),
+                    probability: s("97.0%"),
+                })
+                .collect(),
+            score_charts: vec![s("/charts/scores-0.svg"), s("/charts/scores-1.svg")],
+            robustness_notes: vec![s("按模型种子抽样")],
+        }
+    }
+
+    #[test]
+    fn the_bundled_template_reads_only_fields_the_view_has() {
+        // The main volume and a scorecard annex (volumes.rs) render from the same template.
+        let view = full();
+        let cities: Vec<&str> = view.cards.iter().map(|c| c.city.as_str()).collect();
+        let annexes = volumes::plan(&cities, &[], volumes::MAX_CARDS);
+        let base = minijinja::Value::from(minijinja::value::Serde(&view));
+        let main = volumes::markup(&base, &view.cards, &annexes, None, None).expect("renders");
+        let files = placeholder_charts(&[
+            "/charts/scores-0.svg",
+            "/charts/scores-1.svg",
+            "/charts/distribution.svg",
+            "/charts/effects.svg",
+            "/charts/rank-intervals.svg",
+        ]);
+        let fonts = FontSet::load(None).unwrap();
+        let pdf = engine::compile_pdf(main, files, &fonts, [2025, 6, 30]).expect("compiles");
+        assert!(pdf.pages >= 4, "{} pages", pdf.pages);
+        let annex = volumes::markup(&base, &view.cards, &annexes, Some(0), None).expect("renders");
+        let pdf = engine::compile_pdf(annex, Vec::new(), &fonts, [2025, 6, 30]).expect("compiles");
+        assert!(pdf.pages >= 4, "{} pages", pdf.pages);
+    }
+
+    #[test]
+    fn a_template_reading_an_unknown_field_fails() {
+        let dir = std::env::temp_dir().join(format!("landeval-tpl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(super::super::TEMPLATE),
+            "{% for r in ranking %}{{ r.no_such_field }}{% endfor %}",
+        )
+        .unwrap();
+        let err = engine::render_typst(super::super::TEMPLATE, &full(), Some(&dir)).unwrap_err();
+        assert!(format!("{err:#}").contains("undefined"), "{err:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -220,30 +220,40 @@ impl Volumes<'_> {
 
     /// Render, compile and write one volume; its page count.
     fn one(&self, job: &Job, files: Vec<VirtualFile>) -> Result<usize> {
-        let (annex, cards): (Option<&Annex>, Vec<&Card>) = match job.annex {
-            Some(k) => {
-                let a = &self.annexes[k];
-                (Some(a), a.cards.iter().map(|&c| &self.cards[c]).collect())
-            }
-            None => (None, Vec::new()),
-        };
-        let volume = VolumeContext {
-            main: annex.is_none(),
-            main_file: MAIN_FILE,
-            title: annex.map_or("", |a| a.title.as_str()),
-            projects: cards.len(),
-            annexes: self.annexes,
-        };
-        let ctx = minijinja::context! {
-            volume => Value::from(Serde(&volume)),
-            cards => Value::from(Serde(&cards)),
-            ..self.base.clone()
-        };
-        let markup = engine::render_typst(TEMPLATE, &ctx, self.templates)?;
+        let markup = markup(&self.base, self.cards, self.annexes, job.annex, self.templates)?;
         let pdf = engine::compile_pdf(markup, files, self.fonts, self.date)?;
         output::write_new(&job.tmp, &pdf.bytes, &job.target)?;
         Ok(pdf.pages)
     }
+}
+
+/// The typst markup of the main volume (`annex` `None`) or of annex
+/// `annexes[k]`: the template rendered with the view `base` (its own
+/// `cards` are ignored), `volume` and that volume's `cards`.
+pub fn markup(
+    base: &Value,
+    cards: &[Card],
+    annexes: &[Annex],
+    annex: Option<usize>,
+    templates: Option<&std::path::Path>,
+) -> Result<String> {
+    let (this, cards): (Option<&Annex>, Vec<&Card>) = match annex.and_then(|k| annexes.get(k)) {
+        Some(a) => (Some(a), a.cards.iter().filter_map(|&c| cards.get(c)).collect()),
+        None => (None, Vec::new()),
+    };
+    let volume = VolumeContext {
+        main: this.is_none(),
+        main_file: MAIN_FILE,
+        title: this.map_or("", |a| a.title.as_str()),
+        projects: cards.len(),
+        annexes,
+    };
+    let ctx = minijinja::context! {
+        volume => Value::from(Serde(&volume)),
+        cards => Value::from(Serde(&cards)),
+        ..base.clone()
+    };
+    engine::render_typst(TEMPLATE, &ctx, templates)
 }
 
 #[cfg(test)]

@@ -81,3 +81,10 @@ pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, dat
 pub fn release_caches() {
     typst::comemo::evict(1);
 }
+
+/// A small SVG for every chart a template places, for template tests.
+#[cfg(test)]
+pub(crate) fn placeholder_charts(paths: &[&str]) -> Vec<VirtualFile> {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#;
+    paths.iter().map(|p| VirtualFile::new(*p, svg)).collect()
+}

@@ -314,21 +314,6 @@ fn obstacle_rows(model: &Model, p: &ProjectScore) -> Vec<ObstacleRow> {
         .collect()
 }
 
-fn next_grade_text(model: &Model, p: &ProjectScore) -> String {
-    if p.vetoed {
-        return "项目触碰法定红线，一票否决，等级为不合格；须先整改消除否决事项，得分才计入等级。".to_string();
-    }
-    match &p.next_grade {
-        Some(g) => format!(
-            "距“{}”等级（{} 分）还差 {} 分。",
-            model.grade_name(g.next),
-            fmt_num(p.total + g.points_missing, 2),
-            fmt2(g.points_missing)
-        ),
-        None => "已达到最高等级。".into(),
-    }
-}
-
 /// The comparison basis and the project's place among the peers.
 fn basis_and_position(model: &Model, p: &ProjectScore, peers: Option<&PeerResults>) -> (String, String) {
     let Some(c) = peers else {
@@ -410,7 +395,7 @@ pub fn build(input: &ReportInput, p: &ProjectScore, peers: Option<&PeerResults>)
         has_cohort: peers.is_some(),
         basis,
         position,
-        next_grade: next_grade_text(model, p),
+        next_grade: method::grade_gap(model, p),
         dims: dim_rows(model, p, peers),
         rows: indicator_rows(model, p, peers),
         aggregation_note: method::aggregation_note(model, p),
@@ -427,5 +412,110 @@ pub fn build(input: &ReportInput, p: &ProjectScore, peers: Option<&PeerResults>)
             .collect(),
         findings,
         stamp: parts::stamp(input),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::engine::{self, fonts::FontSet, placeholder_charts};
+    use crate::report::parts::InputRow;
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    /// A view with every field filled; `peers` and `vetoed` switch the template's branches.
+    fn full(peers: bool, vetoed: bool) -> SelfAssessmentView {
+        SelfAssessmentView {
+            title: s("样例项目自评报告"),
+            date: s("2025年6月30日"),
+            date_ymd: [2025, 6, 30],
+            model: s("样例模型（sample 版本 1）"),
+            project: Head {
+                id: s("QL-1"),
+                name: s("样例项目"),
+                place: s("样例市 样例县"),
+                accepted: s("尚未整体验收（验收前自评）"),
+                total: s("88.50"),
+                grade: s("良好"),
+                vetoed,
+                self_score: s("90.00"),
+            },
+            has_cohort: peers,
+            basis: s("对照同批结果"),
+            position: s("约列第 2 位"),
+            next_grade: s("距“优秀”等级（90 分）还差 1.50 分。"),
+            dims: vec![DimRow {
+                name: s("执行过程"),
+                earned: s("20.00"),
+                points: s("25"),
+                cohort: s("18.00"),
+            }],
+            rows: vec![IndicatorRow {
+                dimension: s("执行过程"),
+                name: s("实施进度完成率"),
+                raw: s("95%"),
+                target: s("满分 100%"),
+                scaled: s("95%"),
+                cohort: s("90%"),
+                weight: s("6.00"),
+                earned: s("5.70"),
+                lost: s("0.30"),
+                status: s("缺失计 0"),
+            }],
+            aggregation_note: s("本模型以 TOPSIS 贴近度汇总指标"),
+            adjustments: vec![AdjustmentRow {
+                name: s("跨乡镇整治"),
+                points: s("+2.00"),
+            }],
+            obstacles: vec![ObstacleRow {
+                order: s("1"),
+                dimension: s("执行过程"),
+                indicator: s("实施进度完成率"),
+                lost: s("0.30"),
+                degree: s("100%"),
+            }],
+            redlines: [true, false]
+                .iter()
+                .map(|&ok| RedLine {
+                    name: s("耕地面积减少"),
+                    rule: s("确保耕地数量不减少"),
+                    values: s("整治前耕地面积 100 亩"),
+                    status: s(if ok { "未触碰" } else { "待核实（数据缺失）" }),
+                    ok,
+                })
+                .collect(),
+            missing: vec![MissingRow {
+                sheet: s("农用地整治"),
+                field: s("新增耕地核定方式"),
+                needed_by: s("红线“新增耕地未实测”"),
+            }],
+            findings: vec![NoteRow {
+                severity: s("警告"),
+                place: s("样例县.xlsx / 项目台账 / C3"),
+                message: s("估计值"),
+            }],
+            stamp: Stamp {
+                model: s("sample 版本 1"),
+                tool: s("landeval 0.1.0"),
+                inputs: vec![InputRow {
+                    name: s("样例县.xlsx"),
+                    sha256: s("00ff"),
+                    size: s("10 字节"),
+                }],
+            },
+        }
+    }
+
+    #[test]
+    fn the_bundled_template_reads_only_fields_the_view_has() {
+        for (peers, vetoed) in [(true, false), (false, true)] {
+            let markup = engine::render_typst(super::super::TEMPLATE, &full(peers, vetoed), None).expect("renders");
+            let files = placeholder_charts(&["/charts/radar.svg", "/charts/obstacles.svg"]);
+            let pdf =
+                engine::compile_pdf(markup, files, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+            assert!(pdf.pages >= 1);
+        }
     }
 }

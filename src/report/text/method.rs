@@ -1,7 +1,7 @@
 //! Method sentences several documents print: why points do not add up under
 //! geometric or TOPSIS aggregation, the Monte Carlo set-up and what it found.
 
-use super::format::fmt2;
+use super::format::{fmt_num, fmt2};
 use crate::model::{Aggregation, Model};
 use crate::score::ProjectScore;
 use crate::score::robust::MonteCarloSummary;
@@ -78,4 +78,20 @@ pub fn robustness_summary_line(s: &MonteCarloSummary) -> String {
         s.draws,
         s.base_set_frequency * 100.0
     )
+}
+
+/// The points missing to the next grade, in a sentence (or why there is none).
+pub fn grade_gap(model: &Model, p: &ProjectScore) -> String {
+    if p.vetoed {
+        return "项目触碰法定红线，一票否决，等级为不合格；须先整改消除否决事项，得分才计入等级。".to_string();
+    }
+    match &p.next_grade {
+        Some(g) => format!(
+            "距“{}”等级（{} 分）还差 {} 分。",
+            model.grade_name(g.next),
+            fmt_num(p.total + g.points_missing, 2),
+            fmt2(g.points_missing)
+        ),
+        None => "已达到最高等级。".into(),
+    }
 }

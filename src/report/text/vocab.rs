@@ -2,9 +2,10 @@
 //! robustness verdicts, scoring rules and method notes. Every document and
 //! the data-quality log take their words from here, so they cannot disagree.
 
+use super::format::fmt_num;
 use crate::fields::FieldDict;
 use crate::ingest::{Finding, Origins, Severity};
-use crate::model::{Model, Scale};
+use crate::model::{Adjust, Model, Scale};
 use crate::score::robust::Verdict;
 use crate::score::weights::MethodNote;
 use crate::score::{NotSelected, ScoreIssue, Status, VetoStatus};
@@ -189,4 +190,16 @@ pub fn issue_finding(issue: &ScoreIssue, model: &Model, dict: &FieldDict, origin
             message: format!("项目“{project}”缺少核查否决项“{veto}”所需的数据，无法判断是否触碰红线"),
         },
     }
+}
+
+/// An adjustment rule's points as the method table shows them: `+2`, `-2/次，至多 6`.
+pub fn adjust_points(a: &Adjust) -> String {
+    let mut points = format!("{:+}", a.points);
+    if a.per.is_some() {
+        points.push_str("/次");
+    }
+    if let Some(m) = a.max {
+        points.push_str(&format!("，至多 {}", fmt_num(m, 2)));
+    }
+    points
 }
