@@ -37,9 +37,7 @@ pub fn run(cli: Cli) -> Result<()> {
             score,
         } => cmd::bulletin::run(&input, &issuer, &out, &render, &score, quiet),
         Command::Template { out } => cmd::template::run(&out, quiet),
-        Command::Validate { input, out, font_dir } => {
-            cmd::validate::run(&input, &out, font_dir.as_deref(), quiet)
-        }
+        Command::Validate { input, out, font_dir } => cmd::validate::run(&input, &out, font_dir.as_deref(), quiet),
         Command::Explain {
             input,
             project,

@@ -18,6 +18,7 @@ mod published_examples;
 mod report_bulletin;
 mod report_safety;
 mod report_self_assess;
+mod report_volumes;
 mod scoring_methods;
 mod scoring_models;
 mod scoring_properties;

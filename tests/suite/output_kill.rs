@@ -45,9 +45,11 @@ fn fixtures() -> Vec<PathBuf> {
     v
 }
 
-/// `landeval evaluate` on the fixtures into `out`, no Monte Carlo.
+/// `landeval evaluate` on the fixtures into `out`, no Monte Carlo
+/// (`LANDEVAL_BIN` runs another copy of the binary).
 fn evaluate(out: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_landeval"));
+    let bin = std::env::var_os("LANDEVAL_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_landeval").into());
+    let mut c = Command::new(bin);
     c.args(["--quiet", "evaluate"])
         .args(fixtures())
         .arg("-o")

@@ -716,9 +716,9 @@ fn robustness_notes(input: &ReportInput) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::committee::volumes;
     use crate::report::engine::{self, fonts::FontSet, placeholder_charts};
     use crate::report::parts::InputRow;
-    use crate::report::committee::volumes;
 
     fn s(x: &str) -> String {
         x.to_string()
