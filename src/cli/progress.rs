@@ -39,14 +39,11 @@ impl Display {
     fn end(active: Active) {
         drop(active.stop);
         let _ = active.ticker.join();
-        if active.bar.is_hidden() {
-            active.bar.finish_and_clear();
-        } else {
-            let secs = active.bar.elapsed().as_secs_f64();
-            active.bar.set_style(style("✓ {msg}"));
-            active
-                .bar
-                .finish_with_message(format!("{}（{secs:.1} 秒）", active.stage.label()));
+        let shown = !active.bar.is_hidden();
+        let secs = active.bar.elapsed().as_secs_f64();
+        active.bar.finish_and_clear();
+        if shown {
+            eprintln!("✓ {}（{secs:.1} 秒）", active.stage.label());
         }
     }
 }
