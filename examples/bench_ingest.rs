@@ -16,27 +16,14 @@ use landeval::fields::FieldDict;
 use landeval::ingest::{Source, ingest};
 use rust_xlsxwriter::Workbook;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 #[path = "support/bare.rs"]
 mod bare;
-use bare::calamine_bare;
+use bare::{best_of, calamine_bare};
 
 const ROWS: usize = 50_000;
 const EXTRA_COLS: usize = 15;
 const PROJECTS: usize = 10;
-
-fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..n {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        last = Some(v);
-    }
-    (best, last.expect("n > 0"))
-}
 
 fn dir_sources(dir: &Path) -> Result<Vec<Source>> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)?

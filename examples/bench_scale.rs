@@ -28,6 +28,7 @@ use landeval::pipeline;
 use landeval::progress::{Observer, Progress, Stage};
 use landeval::report::RenderOptions;
 use landeval::report::engine::fonts::FontSet;
+use landeval::score::robust::SplitMix64;
 use landeval::template::write_workbook;
 use polars::prelude::{ParquetCompression, ParquetReader, ParquetWriter, SerReader};
 use std::collections::HashMap;
@@ -192,7 +193,7 @@ fn write_patches(s: &Scenario, inputs: &Path) -> Result<HashMap<usize, province:
             let split: Vec<(usize, usize)> = members
                 .iter()
                 .map(|&p| {
-                    let share = 0.55 + 0.1 * province::Rng(province::SEED ^ p as u64).unit();
+                    let share = 0.55 + 0.1 * SplitMix64::for_draw(province::SEED, p as u64).next_f64();
                     let before = (per as f64 * share).round() as usize;
                     (before, per - before)
                 })
@@ -312,18 +313,6 @@ fn run(s: &Scenario, root: &Path, draws: Option<usize>) -> Result<()> {
     compare_readers(s, &files)
 }
 
-fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut best = f64::MAX;
-    let mut last = None;
-    for _ in 0..n {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed().as_secs_f64());
-        last = Some(v);
-    }
-    (best, last.expect("n > 0"))
-}
-
 /// calamine alone against landeval's ingest on the same workbooks; polars
 /// alone on the parquet files.
 fn compare_readers(s: &Scenario, files: &[PathBuf]) -> Result<()> {
@@ -332,9 +321,11 @@ fn compare_readers(s: &Scenario, files: &[PathBuf]) -> Result<()> {
         .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
         .map(|p| Source::from_path(p))
         .collect::<Result<_>>()?;
-    let (t_bare, cells) = best_of(3, || bare::calamine_bare(&books));
+    let (t_bare, cells) = bare::best_of(3, || bare::calamine_bare(&books));
+    let t_bare = t_bare.as_secs_f64();
     let dict = FieldDict::bundled();
-    let (t_ingest, ds) = best_of(3, || landeval::ingest::ingest(&books, &dict));
+    let (t_ingest, ds) = bare::best_of(3, || landeval::ingest::ingest(&books, &dict));
+    let t_ingest = t_ingest.as_secs_f64();
     println!(
         "工作簿读取（{} 个 xlsx，{cells} 个非空单元格，最好 3 次）：calamine 裸读 {t_bare:.2} s，landeval ingest {t_ingest:.2} s（{:.2} 倍，{} 个项目）",
         books.len(),
@@ -346,7 +337,7 @@ fn compare_readers(s: &Scenario, files: &[PathBuf]) -> Result<()> {
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
             .collect();
-        let (t_pq, rows) = best_of(3, || -> Result<usize> {
+        let (t_pq, rows) = bare::best_of(3, || -> Result<usize> {
             let mut rows = 0;
             for p in &parquet {
                 rows += ParquetReader::new(std::fs::File::open(p)?).finish()?.height();
@@ -354,9 +345,10 @@ fn compare_readers(s: &Scenario, files: &[PathBuf]) -> Result<()> {
             Ok(rows)
         });
         println!(
-            "parquet 裸读（polars，{} 个文件，{} 行）：{t_pq:.2} s",
+            "parquet 裸读（polars，{} 个文件，{} 行）：{:.2} s",
             parquet.len(),
-            rows?
+            rows?,
+            t_pq.as_secs_f64()
         );
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! `bench_scale`: canonical workbook data for any number of projects,
 //! cities and counties; not an example itself.
 
+use landeval::score::robust::SplitMix64;
 use landeval::template::{CellValue, Row, WorkbookData};
 
 /// Seed of every synthetic province.
@@ -25,27 +26,14 @@ const TOWNS: [&str; 12] = [
     "柳塘", "桂桥", "荷坝", "杏坪", "梨湾", "竹岗", "菱溪", "蒲铺", "芦庄", "枫集", "槐口", "榆渡",
 ];
 
-/// splitmix64.
-pub struct Rng(pub u64);
+/// Uniform in [lo, hi).
+fn range(rng: &mut SplitMix64, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * rng.next_f64()
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
+/// True with probability `p`.
+fn chance(rng: &mut SplitMix64, p: f64) -> bool {
+    rng.next_f64() < p
 }
 
 fn round(x: f64, step: f64) -> f64 {
@@ -103,7 +91,7 @@ pub fn generate(
             projects: Vec::new(),
         })
         .collect();
-    let mut rng = Rng(SEED);
+    let mut rng = SplitMix64::for_draw(SEED, 0);
     for p in 0..projects {
         let (c, k) = place(p, cities, counties);
         let county = &mut out[c * counties + k];
@@ -164,16 +152,16 @@ fn n(x: f64) -> CellValue {
 }
 
 /// One project (`k`: its number in the province) of random quality.
-fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Option<PatchCounts>) {
+fn project(county: &mut County, rng: &mut SplitMix64, id: &str, k: usize, patches: Option<PatchCounts>) {
     let town = TOWNS[k % TOWNS.len()];
-    let q = rng.unit();
+    let q = rng.next_f64();
     let name = county.name.clone();
     let mut b = Builder {
         data: &mut county.data,
         id: id.to_string(),
     };
     let terrain = ["平原", "丘陵", "山区"][k % 3];
-    let area = round(rng.range(20_000.0, 90_000.0), 10.0);
+    let area = round(range(rng, 20_000.0, 90_000.0), 10.0);
     b.set(
         "ledger",
         vec![
@@ -185,7 +173,7 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
             ("county", CellValue::Text(name.clone())),
             (
                 "townships",
-                CellValue::Text(if rng.chance(0.3) {
+                CellValue::Text(if chance(rng, 0.3) {
                     format!("{town}镇、{town}乡")
                 } else {
                     format!("{town}镇")
@@ -200,15 +188,15 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
             ),
         ],
     );
-    let farmland = round(area * rng.range(0.3, 0.5), 0.1);
-    let new_farmland = round(rng.range(100.0, 1200.0), 0.1);
-    let breach = rng.chance(0.06);
-    let random_patches = round(rng.range(2_000.0, 12_000.0), 1.0);
+    let farmland = round(area * range(rng, 0.3, 0.5), 0.1);
+    let new_farmland = round(range(rng, 100.0, 1200.0), 0.1);
+    let breach = chance(rng, 0.06);
+    let random_patches = round(range(rng, 2_000.0, 12_000.0), 1.0);
     let counts = patches.unwrap_or(PatchCounts {
         before: random_patches,
         after: round(random_patches * (1.0 - 0.45 * q), 1.0),
     });
-    let fields_before = round(rng.range(2.0, 15.0), 1.0);
+    let fields_before = round(range(rng, 2.0, 15.0), 1.0);
     b.set(
         "farmland",
         vec![
@@ -237,9 +225,9 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
         ],
     );
     let construction = round(area * 0.08, 0.1);
-    let reclaimed = round(rng.range(100.0, 600.0), 0.1);
-    let rebuilt = round(reclaimed * rng.range(0.1, 0.4), 0.1);
-    let pc = round(rng.range(160.0, 240.0), 0.1);
+    let reclaimed = round(range(rng, 100.0, 600.0), 0.1);
+    let rebuilt = round(reclaimed * range(rng, 0.1, 0.4), 0.1);
+    let pc = round(range(rng, 160.0, 240.0), 0.1);
     b.set(
         "construction",
         vec![
@@ -252,7 +240,7 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
             ("village_land_pc_after", n(round(pc * (1.0 - 0.18 * q), 0.1))),
         ],
     );
-    let gep = round(rng.range(10.0, 60.0), 0.01);
+    let gep = round(range(rng, 10.0, 60.0), 0.01);
     let restored = round(area * 0.12 * (0.4 + 0.6 * q), 1.0);
     b.set(
         "ecology",
@@ -264,7 +252,7 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
             ("redline_after", n(round(area * 0.1, 0.1))),
         ],
     );
-    let subs = round(rng.range(6.0, 20.0), 1.0);
+    let subs = round(range(rng, 6.0, 20.0), 1.0);
     b.set(
         "process",
         vec![
@@ -273,12 +261,12 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
             ("subprojects_accepted", n(round(subs * (0.6 + 0.4 * q), 1.0))),
             ("villager_consent", n(round(85.0 + 14.0 * q, 0.1))),
             ("satisfaction", n(round(75.0 + 24.0 * q, 0.1))),
-            ("villager_reps_in_acceptance", CellValue::Bool(rng.chance(0.8))),
-            ("negative_list_issues", n(if rng.chance(0.05) { 1.0 } else { 0.0 })),
-            ("audit_issues", n(if rng.chance(0.15) { 2.0 } else { 0.0 })),
+            ("villager_reps_in_acceptance", CellValue::Bool(chance(rng, 0.8))),
+            ("negative_list_issues", n(if chance(rng, 0.05) { 1.0 } else { 0.0 })),
+            ("audit_issues", n(if chance(rng, 0.15) { 2.0 } else { 0.0 })),
             ("complaints_verified", n(0.0)),
-            ("maintenance_funded", CellValue::Bool(rng.chance(0.7))),
-            ("registered_in_system", CellValue::Bool(rng.chance(0.9))),
+            ("maintenance_funded", CellValue::Bool(chance(rng, 0.7))),
+            ("registered_in_system", CellValue::Bool(chance(rng, 0.9))),
             ("forced_demolition", CellValue::Bool(false)),
             ("hidden_debt", CellValue::Bool(false)),
         ],
@@ -292,7 +280,7 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
         vec![
             (
                 "new_farmland_planned",
-                n(round(new_farmland * rng.range(0.9, 1.2), 1.0)),
+                n(round(new_farmland * range(rng, 0.9, 1.2), 1.0)),
             ),
             ("hsf_planned", n(round(farmland * 0.5, 1.0))),
             ("restored_area_planned", n(round(area * 0.1, 1.0))),
@@ -300,7 +288,7 @@ fn project(county: &mut County, rng: &mut Rng, id: &str, k: usize, patches: Opti
             ("surplus_quota_planned", n(round((reclaimed - rebuilt) * 1.1, 1.0))),
         ],
     );
-    let base = round(rng.range(3_000.0, 15_000.0), 10.0);
+    let base = round(range(rng, 3_000.0, 15_000.0), 10.0);
     let channels = 1 + (q * 6.0) as usize;
     let sources = [
         ("中央财政", "高标准农田建设", "农业农村局"),
