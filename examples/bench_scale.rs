@@ -221,27 +221,42 @@ fn write_patches(s: &Scenario, inputs: &Path) -> Result<HashMap<usize, province:
     Ok(counts)
 }
 
-/// Wall time of each stage, from the pipeline's progress reports.
+/// Wall and CPU time of each stage, from the pipeline's progress reports.
 #[derive(Default)]
 struct Timer {
-    started: Mutex<HashMap<Stage, Instant>>,
-    took: Mutex<HashMap<Stage, Duration>>,
+    started: Mutex<HashMap<Stage, (Instant, f64)>>,
+    took: Mutex<HashMap<Stage, (Duration, f64)>>,
 }
 
 impl Observer for Timer {
     fn start(&self, stage: Stage, _steps: usize) {
         if let Ok(mut m) = self.started.lock() {
-            m.insert(stage, Instant::now());
+            m.insert(stage, (Instant::now(), cpu_seconds()));
         }
     }
     fn finish(&self, stage: Stage) {
-        let Some(t) = self.started.lock().ok().and_then(|m| m.get(&stage).copied()) else {
+        let Some((t, cpu)) = self.started.lock().ok().and_then(|m| m.get(&stage).copied()) else {
             return;
         };
         if let Ok(mut m) = self.took.lock() {
-            *m.entry(stage).or_default() += t.elapsed();
+            let e = m.entry(stage).or_default();
+            e.0 += t.elapsed();
+            e.1 += cpu_seconds() - cpu;
         }
     }
+}
+
+/// CPU time (user + system) of this process so far, in seconds, where /proc is available.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // After the command name in parentheses come the state (field 3) …
+    // utime (14) and stime (15), in clock ticks of 1/100 s.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |k: usize| f.get(k).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Peak resident memory (VmHWM) in MB, where /proc is available.
@@ -294,13 +309,15 @@ fn run(s: &Scenario, root: &Path, draws: Option<usize>) -> Result<()> {
     drop(run);
 
     let took = timer.took.lock().map(|m| m.clone()).unwrap_or_default();
-    let secs = |st: Stage| took.get(&st).map_or(0.0, |d| d.as_secs_f64());
+    let secs = |st: Stage| took.get(&st).map_or(0.0, |d| d.0.as_secs_f64());
     println!(
         "{projects} 个项目，{} 个输入文件，读取时发现 {findings} 条问题，稳健性抽样 {draws} 次",
         files.len()
     );
+    println!("  {:<10} {:>9} {:>9}", "步骤", "墙钟 s", "CPU s");
     for st in Stage::ALL {
-        println!("  {:<10} {:>7.2} s", st.label(), secs(st));
+        let cpu = took.get(&st).map_or(0.0, |d| d.1);
+        println!("  {:<10} {:>9.2} {:>9.2}", st.label(), secs(st), cpu);
     }
     let pages = written.total_pages();
     println!(
@@ -309,7 +326,11 @@ fn run(s: &Scenario, root: &Path, draws: Option<usize>) -> Result<()> {
         written.pages,
         pages as f64 / secs(Stage::Pdf).max(1e-9)
     );
-    println!("  子进程合计 {total:.1} s，峰值内存 {:.0} MB", peak.unwrap_or(f64::NAN));
+    println!(
+        "  子进程合计 {total:.1} s（CPU {:.1} s），峰值内存 {:.0} MB",
+        cpu_seconds(),
+        peak.unwrap_or(f64::NAN)
+    );
     compare_readers(s, &files)
 }
 
