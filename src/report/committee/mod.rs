@@ -31,8 +31,12 @@ pub const JSON_FILE: &str = "results.json";
 /// present are removed then).
 pub fn write(dir: &Path, input: &ReportInput, opts: &RenderOptions) -> Result<Written> {
     let mut out = OutputSet::new(dir)?;
+    let t = std::time::Instant::now();
     let mut view = view::build(input);
+    eprintln!("TIMING view::build {:.2}", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
     let (chart_paths, files) = charts::files(input)?;
+    eprintln!("TIMING charts {:.2}", t.elapsed().as_secs_f64());
     view.score_charts = chart_paths;
     let cards = std::mem::take(&mut view.cards);
     let cities: Vec<&str> = cards.iter().map(|c| c.city.as_str()).collect();
@@ -45,8 +49,11 @@ pub fn write(dir: &Path, input: &ReportInput, opts: &RenderOptions) -> Result<Wr
     out.replaces(ANNEX_PREFIX, ANNEX_SUFFIX);
     let fonts = opts.fonts()?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t = std::time::Instant::now();
+    let base = Value::from(Serde(&view));
+    eprintln!("TIMING base value {:.2}", t.elapsed().as_secs_f64());
     let pages = Volumes {
-        base: Value::from(Serde(&view)),
+        base,
         cards: &cards,
         annexes: &annexes,
         files,

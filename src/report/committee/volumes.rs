@@ -66,7 +66,9 @@ pub fn plan(card_cities: &[&str], city_order: &[String], max_cards: usize) -> Ve
     for city in order {
         let Some(all) = by_city.get(city) else { continue };
         let base = unique(file_part(city), &mut used);
-        let parts: Vec<&[usize]> = all.chunks(max_cards.max(1)).collect();
+        // As few volumes as the cap allows, of (nearly) equal size.
+        let count = all.len().div_ceil(max_cards.max(1));
+        let parts: Vec<&[usize]> = all.chunks(all.len().div_ceil(count.max(1)).max(1)).collect();
         let shown = if city.trim().is_empty() {
             "未填市（州）"
         } else {
@@ -220,8 +222,18 @@ impl Volumes<'_> {
 
     /// Render, compile and write one volume; its page count.
     fn one(&self, job: &Job, files: Vec<VirtualFile>) -> Result<usize> {
+        let t = std::time::Instant::now();
         let markup = markup(&self.base, self.cards, self.annexes, job.annex, self.templates)?;
+        let tm = t.elapsed().as_secs_f64();
+        let len = markup.len();
+        let t = std::time::Instant::now();
         let pdf = engine::compile_pdf(markup, files, self.fonts, self.date)?;
+        eprintln!(
+            "TIMING volume {:?} markup {tm:.2} s ({len} bytes) compile+pdf {:.2} s, {} pages",
+            job.annex,
+            t.elapsed().as_secs_f64(),
+            pdf.pages
+        );
         output::write_new(&job.tmp, &pdf.bytes, &job.target)?;
         Ok(pdf.pages)
     }
@@ -270,8 +282,13 @@ mod tests {
     }
 
     #[test]
-    fn a_large_city_is_split_into_parts() {
-        // 5 cards, at most 2 per volume: 2 + 2 + 1.
+    fn a_large_city_is_split_into_parts_of_equal_size() {
+        // 5 cards, at most 2 per volume: 2 + 2 + 1; 250 at most 200: 125 + 125, not 200 + 50.
+        let sizes = |n: usize, max: usize| -> Vec<usize> {
+            plan(&vec!["乙市"; n], &[], max).iter().map(|a| a.projects).collect()
+        };
+        assert_eq!(sizes(250, 200), [125, 125]);
+        assert_eq!(sizes(401, 200), [134, 134, 133]);
         let plan = plan(&["甲市"; 5], &[], 2);
         let sizes: Vec<usize> = plan.iter().map(|a| a.projects).collect();
         assert_eq!(sizes, [2, 2, 1]);

@@ -54,7 +54,10 @@ pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, dat
         Datetime::from_ymd(date[0], date[1] as u8, date[2] as u8).ok_or_else(|| anyhow!("无效的日期 {date:?}"))?;
     let files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
     let world = world::ReportWorld::new(markup, files, fonts, today);
+    let t = std::time::Instant::now();
     let warned = typst::compile::<PagedDocument>(&world);
+    eprintln!("TIMING   typst::compile {:.2}", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
     let doc = warned.output.map_err(|errs| {
         let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
         anyhow!("排版报告失败：{}", msgs.join("；"))
@@ -68,6 +71,7 @@ pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, dat
         let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
         anyhow!("导出 PDF 失败：{}", msgs.join("；"))
     })?;
+    eprintln!("TIMING   pdf export {:.2}", t.elapsed().as_secs_f64());
     let pages = doc.pages().len();
     drop(doc);
     release_caches();
@@ -79,7 +83,10 @@ pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, dat
 /// committee report's volumes, on several threads) holds the layout of the
 /// documents in flight, not of every document it compiled.
 pub fn release_caches() {
-    typst::comemo::evict(1);
+    if std::env::var_os("TMP_NO_EVICT").is_none() {
+        let age = std::env::var("TMP_EVICT_AGE").ok().and_then(|a| a.parse().ok()).unwrap_or(1);
+        typst::comemo::evict(age);
+    }
 }
 
 /// A small SVG for every chart a template places, for template tests.
