@@ -12,48 +12,18 @@
 //! slower; say which profile the numbers come from.
 
 use anyhow::Result;
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use landeval::fields::FieldDict;
 use landeval::ingest::{Source, ingest};
 use rust_xlsxwriter::Workbook;
-use std::io::Cursor;
 use std::path::Path;
-use std::time::{Duration, Instant};
+
+#[path = "support/bare.rs"]
+mod bare;
+use bare::{best_of, calamine_bare};
 
 const ROWS: usize = 50_000;
 const EXTRA_COLS: usize = 15;
 const PROJECTS: usize = 10;
-
-fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..n {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        last = Some(v);
-    }
-    (best, last.expect("n > 0"))
-}
-
-/// calamine alone: open, read every sheet's range, touch every cell.
-fn calamine_bare(sources: &[Source]) -> usize {
-    let mut cells = 0;
-    for s in sources {
-        if s.name.ends_with(".csv") {
-            continue;
-        }
-        let Ok(mut wb) = open_workbook_auto_from_rs(Cursor::new(s.data.as_slice())) else {
-            continue;
-        };
-        for name in wb.sheet_names() {
-            if let Ok(r) = wb.worksheet_range(&name) {
-                cells += r.used_cells().filter(|(_, _, d)| !matches!(d, Data::Empty)).count();
-            }
-        }
-    }
-    cells
-}
 
 fn dir_sources(dir: &Path) -> Result<Vec<Source>> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)?

@@ -17,7 +17,7 @@
 use landeval::fields::FieldDict;
 use landeval::ingest::{Limits, Source, ingest_with};
 use landeval::metrics::patches;
-use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use polars::prelude::{DataFrame, ParquetCompression, ParquetWriter};
 use std::time::Instant;
 
 #[path = "support/patches.rs"]
@@ -26,19 +26,7 @@ use support::{PROJECTS, Patches, project_id};
 
 /// The patch table with the column names a county would use.
 fn synthesise(rows: usize) -> DataFrame {
-    let synth = Patches::synthesise(rows);
-    let patch_ids: Vec<i64> = (1..=rows as i64).collect();
-    DataFrame::new(
-        rows,
-        vec![
-            Column::new("项目编号".into(), synth.project_ids()),
-            Column::new("阶段".into(), synth.stage.as_slice()),
-            Column::new("图斑编号".into(), patch_ids),
-            Column::new("地类".into(), synth.class.as_slice()),
-            Column::new("图斑面积（亩）".into(), synth.area.as_slice()),
-        ],
-    )
-    .expect("equal lengths")
+    Patches::synthesise(rows).county_frame(1)
 }
 
 fn ledger() -> Source {

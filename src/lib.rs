@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod score;
 pub mod template;

@@ -4,6 +4,7 @@ use crate::fields::FieldDict;
 use crate::ingest::{self, Dataset, Finding, QualityLog, Severity, Source};
 use crate::metrics;
 use crate::model::Model;
+use crate::progress::{Progress, Stage};
 use crate::report::engine::fonts::FontSet;
 use crate::report::self_assessment::peers::PeerResults;
 use crate::report::{self, RenderOptions, ReportInput, Written, text::vocab};
@@ -79,11 +80,22 @@ fn check_fonts(ds: &mut Dataset, fonts: &FontSet) {
 
 /// Score a dataset under a model (no rendering).
 pub fn evaluate(dataset: Dataset, dict: FieldDict, model: Model, date: Option<[i32; 3]>) -> Result<Run> {
+    evaluate_observed(dataset, dict, model, date, &Progress::default())
+}
+
+/// [`evaluate`], telling `progress` when the metrics, scoring and robustness stages start and end.
+pub fn evaluate_observed(
+    dataset: Dataset,
+    dict: FieldDict,
+    model: Model,
+    date: Option<[i32; 3]>,
+    progress: &Progress,
+) -> Result<Run> {
     let mut dataset = dataset;
     crate::model::inputs::review(&mut dataset, &model, &dict, date);
-    let table = metrics::compute_with(&dataset, &model.prices)?;
+    let table = progress.stage(Stage::Metrics, || metrics::compute_with(&dataset, &model.prices))?;
     let not_applicable = metrics::not_applicable(&table.frame, &dataset.origins.not_applicable, &dict)?;
-    let eval = score::evaluate_with(&table.frame, &model, &not_applicable, score::robust::threads())?;
+    let eval = score::evaluate_observed(&table.frame, &model, &not_applicable, score::robust::threads(), progress)?;
     let mut log = dataset.log.clone();
     log.findings.extend(table.findings);
     log.findings.extend(

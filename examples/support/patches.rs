@@ -48,27 +48,44 @@ pub struct Patches {
 }
 
 impl Patches {
+    /// `rows` patches over [`PROJECTS`] projects of equal size, half before and half after.
     pub fn synthesise(rows: usize) -> Self {
         let per = rows.div_ceil(PROJECTS);
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let counts: Vec<(usize, usize)> = (0..PROJECTS)
+            .map(|p| {
+                let len = per.min(rows.saturating_sub(p * per));
+                let before = (per / 2).min(len);
+                (before, len - before)
+            })
+            .collect();
+        Self::for_projects((0..PROJECTS).map(project_id).collect(), &counts, 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Project `ids[p]` gets `counts[p].0` patches before and `counts[p].1`
+    /// after, project by project; `seed` starts the generator.
+    pub fn for_projects(ids: Vec<String>, counts: &[(usize, usize)], seed: u64) -> Self {
+        let rows: usize = counts.iter().map(|(b, a)| b + a).sum();
+        let mut rng = Rng(seed.max(1));
         let mut out = Patches {
-            ids: (0..PROJECTS).map(project_id).collect(),
+            ids,
             project: Vec::with_capacity(rows),
             stage: Vec::with_capacity(rows),
             class: Vec::with_capacity(rows),
             area: Vec::with_capacity(rows),
         };
-        for i in 0..rows {
-            out.project.push(i / per);
-            out.stage.push(if (i % per) < per / 2 { "整治前" } else { "整治后" });
-            let r = rng.next();
-            out.class.push(if r < 0.05 {
-                CLASSES[4]
-            } else {
-                CLASSES[(r * 40.0) as usize % 4]
-            });
-            let u = rng.next();
-            out.area.push(0.1 + 3.0 / (1.0 - u * 0.9995).powf(1.2) - 3.0);
+        for (p, &(before, after)) in counts.iter().enumerate() {
+            for i in 0..before + after {
+                out.project.push(p);
+                out.stage.push(if i < before { "整治前" } else { "整治后" });
+                let r = rng.next();
+                out.class.push(if r < 0.05 {
+                    CLASSES[4]
+                } else {
+                    CLASSES[(r * 40.0) as usize % 4]
+                });
+                let u = rng.next();
+                out.area.push(0.1 + 3.0 / (1.0 - u * 0.9995).powf(1.2) - 3.0);
+            }
         }
         out
     }
@@ -76,5 +93,41 @@ impl Patches {
     /// The project id of every row.
     pub fn project_ids(&self) -> Vec<&str> {
         self.project.iter().map(|&p| self.ids[p].as_str()).collect()
+    }
+
+    /// Farmland patches (all but the 林地 rows) per project, (before, after).
+    #[allow(dead_code)] // not every patch benchmark uses every helper
+    pub fn farmland_counts(&self) -> Vec<(usize, usize)> {
+        let mut out = vec![(0, 0); self.ids.len()];
+        for ((&p, stage), class) in self.project.iter().zip(&self.stage).zip(&self.class) {
+            if *class != CLASSES[4] {
+                if *stage == "整治前" {
+                    out[p].0 += 1;
+                } else {
+                    out[p].1 += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The table with the column names a county would use: 项目编号, 阶段,
+    /// 图斑编号 (integers from `first_id`), 地类, 图斑面积（亩）.
+    #[allow(dead_code)] // not every patch benchmark uses every helper
+    pub fn county_frame(&self, first_id: i64) -> polars::prelude::DataFrame {
+        use polars::prelude::{Column, DataFrame};
+        let rows = self.area.len();
+        let patch_ids: Vec<i64> = (first_id..first_id + rows as i64).collect();
+        DataFrame::new(
+            rows,
+            vec![
+                Column::new("项目编号".into(), self.project_ids()),
+                Column::new("阶段".into(), self.stage.as_slice()),
+                Column::new("图斑编号".into(), patch_ids),
+                Column::new("地类".into(), self.class.as_slice()),
+                Column::new("图斑面积（亩）".into(), self.area.as_slice()),
+            ],
+        )
+        .expect("equal lengths")
     }
 }

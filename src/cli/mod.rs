@@ -4,6 +4,7 @@
 pub mod args;
 pub mod cmd;
 pub mod lang;
+pub mod progress;
 pub mod session;
 
 use args::{Cli, Command};
@@ -35,8 +36,8 @@ pub fn run(cli: Cli) -> Result<()> {
             render,
             score,
         } => cmd::bulletin::run(&input, &letterhead, &out, &render, &score, quiet),
-        Command::Template { out } => cmd::template::run(&out),
-        Command::Validate { input, out, font_dir } => cmd::validate::run(&input, &out, font_dir.as_deref()),
+        Command::Template { out } => cmd::template::run(&out, quiet),
+        Command::Validate { input, out, font_dir } => cmd::validate::run(&input, &out, font_dir.as_deref(), quiet),
         Command::Explain {
             input,
             project,

@@ -8,8 +8,9 @@ use landeval::fields::FieldDict;
 use landeval::ingest::{Limits, Source};
 use landeval::model::{self, Model};
 use landeval::pipeline::{self, Run};
+use landeval::progress::Stage;
 use landeval::report::engine::fonts::FontSet;
-use landeval::report::{RenderOptions, Written, workbook};
+use landeval::report::{RenderOptions, Written, output, workbook};
 use std::path::{Path, PathBuf};
 
 /// A progress line on stderr unless `--quiet`.
@@ -102,8 +103,8 @@ fn report_date(render: &RenderArgs) -> Result<Option<[i32; 3]>> {
     }
 }
 
-/// Read, check and score the inputs. Data errors stop the run with exit 1
-/// after writing `数据质量.xlsx` into `out`.
+/// Read, check and score the inputs, showing progress unless `quiet`.
+/// Data errors stop the run with exit 1 after writing `数据质量.xlsx` into `out`.
 pub fn prepare(
     sources: Vec<Source>,
     model_name: &str,
@@ -116,32 +117,40 @@ pub fn prepare(
     let model = checked_model(model_name, score)?;
     let date = report_date(render)?;
     let fonts = load_fonts(render.font_dir.as_deref())?;
+    let shown = super::progress::for_run(quiet);
     progress(quiet, &format!("读取 {} 个文件", sources.len()));
     let dict = FieldDict::bundled();
-    let ds = pipeline::read_with(&sources, &dict, &fonts, limits);
+    let ds = shown.stage(Stage::Ingest, || pipeline::read_with(&sources, &dict, &fonts, limits));
+    drop(sources);
     if ds.log.has_errors() {
         eprint!("{}", pipeline::log_table(&ds.log, 50));
-        let _ = std::fs::create_dir_all(out);
         let path = out.join("数据质量.xlsx");
-        workbook::write_quality_workbook(&path, &ds.log)?;
+        output::write_one(&path, |tmp| workbook::write_quality_workbook(tmp, &ds.log))?;
         return Err(Error::data(anyhow!(
             "输入数据有错误，未生成评估结果；数据质量报告见 {}",
             path.display()
         )));
     }
     progress(quiet, &format!("计算指标并评分：{} 个项目", ds.projects.height()));
-    let run = pipeline::evaluate(ds, dict, model, date)?;
+    let run = pipeline::evaluate_observed(ds, dict, model, date, &shown)?;
     progress(quiet, "排版 PDF、写出 Excel 与 JSON");
     let opts = RenderOptions {
         templates: render.templates.clone(),
         fonts: Some(fonts),
+        progress: shown,
     };
     Ok((run, opts))
 }
 
-/// The files a document wrote, one per line.
-pub fn print_written(w: &Written) {
+/// The files a document wrote, one per line (nothing when `quiet`).
+pub fn print_written(w: &Written, quiet: bool) {
+    if quiet {
+        return;
+    }
     println!("  {}（{} 页）", w.pdf.display(), w.pages);
+    for v in &w.annexes {
+        println!("  {}（{} 页）", v.path.display(), v.pages);
+    }
     if let Some(h) = &w.html {
         println!("  {}", h.display());
     }

@@ -5,7 +5,8 @@
 //! over shared layers that import no document: [`text`] (formatting and the
 //! one vocabulary of labels), [`engine`] (templates, typst, fonts, charts),
 //! [`workbook`] (xlsx helpers), [`fields`] (field values for display),
-//! [`parts`] (view pieces several documents show) and [`json`].
+//! [`parts`] (view pieces several documents show), [`json`] and
+//! [`output`] (every file of a run replaced as one set).
 //!
 //! Report code formats and lays out; it never computes a score.
 
@@ -14,6 +15,7 @@ pub mod committee;
 pub mod engine;
 pub mod fields;
 pub mod json;
+pub mod output;
 pub mod parts;
 pub mod self_assessment;
 pub mod text;
@@ -22,11 +24,12 @@ pub mod workbook;
 use crate::fields::FieldDict;
 use crate::ingest::{Dataset, QualityLog};
 use crate::model::Model;
+use crate::progress::Progress;
 use crate::score::Evaluation;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use engine::fonts::FontSet;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Everything a report is made from.
 pub struct ReportInput<'a> {
@@ -49,6 +52,8 @@ pub struct RenderOptions {
     pub templates: Option<PathBuf>,
     /// Fonts to lay out with (the shipped ones when `None`).
     pub fonts: Option<FontSet>,
+    /// Told when the PDF, workbook and JSON stages start and end.
+    pub progress: Progress,
 }
 
 impl RenderOptions {
@@ -69,10 +74,22 @@ pub struct Written {
     pub json: PathBuf,
     /// The bulletin's web page.
     pub html: Option<PathBuf>,
+    /// Pages of `pdf`.
+    pub pages: usize,
+    /// Further PDF volumes (the committee report's scorecard annexes).
+    pub annexes: Vec<Volume>,
+}
+
+/// One further PDF volume of a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Volume {
+    pub path: PathBuf,
     pub pages: usize,
 }
 
-/// Write bytes to a file, naming it on failure.
-pub(crate) fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+impl Written {
+    /// Pages of every PDF volume together.
+    pub fn total_pages(&self) -> usize {
+        self.pages + self.annexes.iter().map(|v| v.pages).sum::<usize>()
+    }
 }

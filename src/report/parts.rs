@@ -1,5 +1,5 @@
 //! View pieces more than one document shows: the reproducibility stamp,
-//! a project's adjustments, where an indicator's data came from.
+//! a project's adjustments, where an indicator's data came from, a project's files.
 //!
 //! A shared layer: it imports no document.
 
@@ -10,6 +10,7 @@ use crate::ingest::Origins;
 use crate::model::{Indicator, Model, Scale};
 use crate::score::{ProjectScore, expr};
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
 
 /// The reproducibility stamp: model, tool version, SHA-256 of every input.
 #[derive(Serialize)]
@@ -109,18 +110,29 @@ pub fn sources(dict: &FieldDict, origins: &Origins, project: &str, ind: &Indicat
     out.join("；")
 }
 
-/// Distinct files any of a project's cells or rows came from, `、`-joined.
-pub fn project_files(origins: &Origins, project: &str) -> String {
-    let cells = origins
-        .cells
-        .iter()
-        .filter(|((p, _), _)| p == project)
-        .map(|(_, o)| &o.file);
-    let rows = origins
-        .rows
-        .iter()
-        .filter(|((_, p), _)| p == project)
-        .flat_map(|(_, v)| v.groups.iter().map(|g| &g.file));
-    let files: std::collections::BTreeSet<&String> = cells.chain(rows).collect();
-    files.into_iter().cloned().collect::<Vec<_>>().join("、")
+/// The input files of every project, gathered in one pass over the origins
+/// (a lookup per scorecard instead of a scan of every origin).
+pub struct ProjectFiles<'a>(HashMap<&'a str, BTreeSet<&'a str>>);
+
+impl<'a> ProjectFiles<'a> {
+    /// Index every project's files.
+    pub fn of(origins: &'a Origins) -> Self {
+        let mut map: HashMap<&'a str, BTreeSet<&'a str>> = HashMap::new();
+        for ((p, _), o) in &origins.cells {
+            map.entry(p.as_str()).or_default().insert(o.file.as_str());
+        }
+        for ((_, p), rows) in &origins.rows {
+            let files = map.entry(p.as_str()).or_default();
+            files.extend(rows.groups.iter().map(|g| g.file.as_str()));
+        }
+        Self(map)
+    }
+
+    /// Distinct files any of a project's cells or rows came from, `、`-joined.
+    pub fn get(&self, project: &str) -> String {
+        self.0
+            .get(project)
+            .map(|files| files.iter().copied().collect::<Vec<_>>().join("、"))
+            .unwrap_or_default()
+    }
 }

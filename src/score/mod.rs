@@ -16,6 +16,7 @@ pub mod weights;
 
 use crate::ingest::NotApplicable;
 use crate::model::{MissingPolicy, Model, Scale};
+use crate::progress::{Progress, Stage};
 use anyhow::Result;
 use expr::Named;
 use polars::prelude::DataFrame;
@@ -331,6 +332,34 @@ pub fn evaluate_with_threads(table: &DataFrame, model: &Model, threads: usize) -
 /// (`na`, input and derived fields): an indicator or red line whose blank
 /// inputs are all such values is not applicable rather than missing.
 pub fn evaluate_with(table: &DataFrame, model: &Model, na: &NotApplicable, threads: usize) -> Result<Evaluation> {
+    evaluate_observed(table, model, na, threads, &Progress::default())
+}
+
+/// [`evaluate_with`], telling `observer` when scoring and the robustness
+/// analysis (cut-off swaps, Monte Carlo, rank reversals) start and end.
+pub fn evaluate_observed(
+    table: &DataFrame,
+    model: &Model,
+    na: &NotApplicable,
+    threads: usize,
+    observer: &Progress,
+) -> Result<Evaluation> {
+    let (mut eval, core, ids) = observer.stage(Stage::Score, || base_evaluation(table, model, na))?;
+    observer.stage(Stage::Robustness, || -> Result<()> {
+        robust::analyse(model, &core, &ids, &mut eval, threads)?;
+        eval.reversals = reversal::check(model, &core, &ids, &eval)?;
+        Ok(())
+    })?;
+    Ok(eval)
+}
+
+/// Scores, ranks and selection without the robustness analysis, with the
+/// scoring core's table and the project ids (table order) it needs.
+fn base_evaluation(
+    table: &DataFrame,
+    model: &Model,
+    na: &NotApplicable,
+) -> Result<(Evaluation, table::Table, Vec<String>)> {
     let values = expr::evaluate(table, &named_expressions(model))?;
     let n = table.height();
     let ids: Vec<String> = expr::strings(table, "project_id")?
@@ -442,12 +471,10 @@ pub fn evaluate_with(table: &DataFrame, model: &Model, na: &NotApplicable, threa
         .map(|p| p.id.as_str())
         .collect();
     eval.progress = progress(model, &values, &ids, &accepted, &vetoed)?;
-    robust::analyse(model, &core, &ids, &mut eval, threads)?;
-    eval.reversals = reversal::check(model, &core, &ids, &eval)?;
     if !reversal::is_relative(model) {
         eval.method.notes.push(weights::MethodNote::NotBatchRelative);
     }
-    Ok(eval)
+    Ok((eval, core, ids))
 }
 
 /// Progress of every target over accepted projects not in `skip` (the vetoed ones).

@@ -599,15 +599,25 @@ fn cutoff_swap(
     let all: Vec<usize> = (0..table.n).collect();
     let scaled = table.scaled(model, &all, None);
     let base = super::weights::derive(model, &table.objective_columns(&all, &scaled).0)?;
+    // With fixed scaled values and weights, a total depends on its own row
+    // only, except under TOPSIS (ideal points over the cohort): score just
+    // the pair there, the same arithmetic as over the whole table.
     let (ra, rb) = (rows[a], rows[b]);
+    let (rows, scaled, ia, ib) = if model.model.aggregation == Aggregation::Topsis {
+        (all, scaled, ra, rb)
+    } else {
+        let m = table.m;
+        let pair: Vec<Option<f64>> = [ra, rb].iter().flat_map(|&r| scaled[r * m..][..m].to_vec()).collect();
+        (vec![ra, rb], pair, 0, 1)
+    };
     let gap = |k: usize, p: f64| -> f64 {
         let mut d = base.clone();
         d.points[k] = p;
         let s: f64 = d.points.iter().sum();
         let total: f64 = points.iter().sum();
         d.points.iter_mut().for_each(|x| *x *= total / s);
-        let sc = table.finish(model, &all, scaled.clone(), d, model.model.aggregation);
-        sc.total[ra] - sc.total[rb]
+        let sc = table.finish(model, &rows, scaled.clone(), d, model.model.aggregation);
+        sc.total[ia] - sc.total[ib]
     };
     let mut best: Option<CutoffSwap> = None;
     for (k, ind) in model.indicators.iter().enumerate() {

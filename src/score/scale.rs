@@ -1,14 +1,18 @@
 //! Scalings: raw value → [0, 1].
 
 use crate::model::{Scale, Step};
+use std::sync::Arc;
 
 /// Statistics of one indicator column over the batch, for relative scales.
 #[derive(Debug, Clone)]
 pub struct ColumnStats {
     pub min: f64,
     pub max: f64,
-    /// The cohort's values, ascending (for `rank`).
-    pub sorted: Vec<f64>,
+    /// The cohort's values, ascending (for `rank`); shared with the
+    /// statistics of the cohort less one project.
+    pub sorted: Arc<[f64]>,
+    /// A value of `sorted` that is not in this cohort: that project was removed.
+    removed: Option<f64>,
 }
 
 impl ColumnStats {
@@ -19,18 +23,43 @@ impl ColumnStats {
         Some(Self {
             min: *sorted.first()?,
             max: *sorted.last()?,
-            sorted,
+            sorted: sorted.into(),
+            removed: None,
+        })
+    }
+
+    /// The statistics of the same cohort less one project whose value is
+    /// `x` (one of the values), without copying the values: exactly what
+    /// [`ColumnStats::of`] gives for the remaining values. None when `x`
+    /// was the only value.
+    pub fn without(&self, x: f64) -> Option<Self> {
+        let s = &self.sorted;
+        if self.removed.is_some() || s.len() < 2 {
+            return None;
+        }
+        let same = |a: f64| a.total_cmp(&x) == std::cmp::Ordering::Equal;
+        Some(Self {
+            min: if same(s[0]) { s[1] } else { s[0] },
+            max: if same(s[s.len() - 1]) {
+                s[s.len() - 2]
+            } else {
+                s[s.len() - 1]
+            },
+            sorted: Arc::clone(s),
+            removed: Some(x),
         })
     }
 
     /// Percentile of `x`: (values below + ½ × (equal values − 1)) ÷ (n − 1).
     pub fn percentile(&self, x: f64) -> f64 {
-        let n = self.sorted.len();
+        let gone = usize::from(self.removed.is_some());
+        let n = self.sorted.len() - gone;
         if n < 2 {
             return 1.0;
         }
-        let below = self.sorted.partition_point(|v| *v < x);
-        let upto = self.sorted.partition_point(|v| *v <= x);
+        let r = self.removed;
+        let below = self.sorted.partition_point(|v| *v < x) - usize::from(r.is_some_and(|r| r < x));
+        let upto = self.sorted.partition_point(|v| *v <= x) - usize::from(r.is_some_and(|r| r <= x));
         let equal = upto - below;
         (below as f64 + 0.5 * equal.saturating_sub(1) as f64) / (n - 1) as f64
     }
@@ -165,6 +194,23 @@ mod tests {
         assert_eq!(scale(&r, 40.0, None, c.as_ref()), 1.0);
         let r = Scale::Rank { lower_is_better: true };
         assert_eq!(scale(&r, 10.0, None, c.as_ref()), 1.0);
+    }
+
+    #[test]
+    fn a_cohort_less_one_value_is_the_cohort_of_the_others() {
+        // Values 10, 20, 20, 40; without one 20: 10, 20, 40 (n − 1 = 2): 20 → 1/2; without 10: min 20.
+        let all = ColumnStats::of(&[Some(10.0), Some(20.0), Some(20.0), Some(40.0)]).unwrap();
+        let less = all.without(20.0).unwrap();
+        let direct = ColumnStats::of(&[Some(10.0), Some(20.0), Some(40.0)]).unwrap();
+        for x in [5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0] {
+            assert_eq!(less.percentile(x).to_bits(), direct.percentile(x).to_bits(), "{x}");
+        }
+        assert_eq!(less.percentile(20.0), 0.5);
+        let no_min = all.without(10.0).unwrap();
+        assert_eq!((no_min.min, no_min.max), (20.0, 40.0));
+        let no_max = all.without(40.0).unwrap();
+        assert_eq!((no_max.min, no_max.max), (10.0, 20.0));
+        assert!(ColumnStats::of(&[Some(1.0)]).unwrap().without(1.0).is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::scale::{self, ColumnStats};
 use super::weights::{self, Derived};
 use crate::model::{Aggregation, Model, Scale};
 use anyhow::Result;
+use std::borrow::Cow;
 
 /// Raw values of every project (row-major, `n` × `m`) and what does not
 /// depend on the cohort.
@@ -45,34 +46,47 @@ impl Table {
     /// Scaled values of `rows` (`switch_minmax[j]` scales a `target`
     /// indicator relative to the cohort instead).
     pub fn scaled(&self, model: &Model, rows: &[usize], switch_minmax: Option<&[bool]>) -> Vec<Option<f64>> {
+        let methods = methods(model, switch_minmax);
+        let cohort = self.cohort_stats(&methods, rows);
+        self.scaled_with(rows, &methods, &cohort)
+    }
+
+    /// Per indicator: statistics of the scored values of `rows` when its
+    /// scaling is relative to the cohort, else `None`.
+    pub fn cohort_stats(&self, methods: &[Cow<Scale>], rows: &[usize]) -> Vec<Option<ColumnStats>> {
         let m = self.m;
-        let mut out = vec![None; rows.len() * m];
-        for (j, ind) in model.indicators.iter().enumerate() {
-            let alt;
-            let method = match (&ind.scale, switch_minmax.map(|s| s[j])) {
-                (Scale::Target { floor, target }, Some(true)) => {
-                    alt = Scale::Minmax {
-                        lower_is_better: floor > target,
-                    };
-                    &alt
+        methods
+            .iter()
+            .enumerate()
+            .map(|(j, method)| {
+                if !method.is_relative() {
+                    return None;
                 }
-                (s, _) => s,
-            };
-            let cohort = if method.is_relative() {
                 let present: Vec<Option<f64>> = rows
                     .iter()
                     .filter(|&&r| self.status[r * m + j] == Status::Scored)
                     .map(|&r| self.raw[r * m + j])
                     .collect();
                 ColumnStats::of(&present)
-            } else {
-                None
-            };
+            })
+            .collect()
+    }
+
+    /// Scaled values of `rows` under `methods`, relative scalings against `cohort`.
+    pub fn scaled_with(
+        &self,
+        rows: &[usize],
+        methods: &[Cow<Scale>],
+        cohort: &[Option<ColumnStats>],
+    ) -> Vec<Option<f64>> {
+        let m = self.m;
+        let mut out = vec![None; rows.len() * m];
+        for (j, (method, stats)) in methods.iter().zip(cohort).enumerate() {
             for (k, &r) in rows.iter().enumerate() {
                 if self.status[r * m + j] == Status::Scored
                     && let Some(x) = self.raw[r * m + j]
                 {
-                    out[k * m + j] = Some(scale::scale(method, x, self.planned[r * m + j], cohort.as_ref()));
+                    out[k * m + j] = Some(scale::scale(method, x, self.planned[r * m + j], stats.as_ref()));
                 }
             }
         }
@@ -161,6 +175,22 @@ impl Table {
             imputed: vec![0; m],
         }
     }
+}
+
+/// Each indicator's scaling; where `switch_minmax[j]`, a `target` scaling
+/// becomes `minmax` (relative to the cohort) in the same direction.
+pub fn methods<'m>(model: &'m Model, switch_minmax: Option<&[bool]>) -> Vec<Cow<'m, Scale>> {
+    model
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(j, ind)| match (&ind.scale, switch_minmax.map(|s| s[j])) {
+            (Scale::Target { floor, target }, Some(true)) => Cow::Owned(Scale::Minmax {
+                lower_is_better: floor > target,
+            }),
+            (s, _) => Cow::Borrowed(s),
+        })
+        .collect()
 }
 
 /// Dimension membership of the indicators, for re-weighting.

@@ -147,7 +147,7 @@ fn ordinary_project_worked_by_hand() {
 fn outputs_agree_with_each_other() {
     let dir = common::scratch("e2e-outputs");
     let written = landeval::pipeline::write_committee(run(), &dir, &RenderOptions::default()).unwrap();
-    assert!(written.pages > 40, "only {} pages", written.pages);
+    assert!(written.total_pages() > 40, "only {} pages", written.total_pages());
 
     // results.json
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&written.json).unwrap()).unwrap();
@@ -208,7 +208,12 @@ fn outputs_are_byte_identical_across_runs() {
     let wa = landeval::pipeline::write_committee(run(), &a, &RenderOptions::default()).unwrap();
     let again = common::evaluate(&common::fixture_sources(), "national-2025");
     let wb = landeval::pipeline::write_committee(&again, &b, &RenderOptions::default()).unwrap();
-    for (x, y) in [(&wa.pdf, &wb.pdf), (&wa.xlsx, &wb.xlsx), (&wa.json, &wb.json)] {
+    assert_eq!(wa.annexes.len(), wb.annexes.len());
+    let annexes = wa.annexes.iter().zip(&wb.annexes).map(|(x, y)| (&x.path, &y.path));
+    for (x, y) in [(&wa.pdf, &wb.pdf), (&wa.xlsx, &wb.xlsx), (&wa.json, &wb.json)]
+        .into_iter()
+        .chain(annexes)
+    {
         assert!(
             std::fs::read(x).unwrap() == std::fs::read(y).unwrap(),
             "{} differs between runs",

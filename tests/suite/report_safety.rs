@@ -172,7 +172,7 @@ fn templates_dir_overrides_bundled_templates() {
     let dir = common::scratch("safety-templates-out");
     let opts = RenderOptions {
         templates: Some(tdir),
-        fonts: None,
+        ..Default::default()
     };
     let w = landeval::pipeline::write_bulletin(run(), &dir, &BulletinOptions::issued_by("<厅>"), &opts).unwrap();
     let pdf = std::fs::read(&w.pdf).unwrap();

@@ -20,8 +20,10 @@ pub fn run(
     let sources = read_sources(&input.files)?;
     let (run, opts) = prepare(sources, &input.model, out, render, score, &input.limits.limits(), quiet)?;
     let written = pipeline::write_bulletin(&run, out, &bulletin, &opts)?;
-    println!("通报已生成：{} 个项目", run.eval.projects.len());
-    print_written(&written);
+    if !quiet {
+        println!("通报已生成：{} 个项目", run.eval.projects.len());
+    }
+    print_written(&written, quiet);
     finish(&run)
 }
 
@@ -34,7 +36,7 @@ fn options(args: &LetterheadArgs) -> Result<BulletinOptions> {
     if let Some(n) = &args.doc_number {
         let written = doc_number(n);
         if written != n.trim() {
-            println!("发文字号按 GB/T 9704 写作“{written}”（输入为“{n}”）");
+            eprintln!("发文字号按 GB/T 9704 写作“{written}”（输入为“{n}”）");
         }
     }
     Ok(BulletinOptions {

@@ -1,7 +1,7 @@
 //! `landeval evaluate`: the committee's ranking, selection and reports.
 
 use crate::cli::args::{InputArgs, RenderArgs, ScoreArgs};
-use crate::cli::session::{finish, prepare, read_sources};
+use crate::cli::session::{finish, prepare, print_written, read_sources};
 use landeval::error::Result;
 use landeval::ingest::{Limits, Source};
 use landeval::pipeline;
@@ -25,18 +25,18 @@ pub fn committee(
 ) -> Result<()> {
     let (run, opts) = prepare(sources, model, out, render, score, limits, quiet)?;
     let written = pipeline::write_committee(&run, out, &opts)?;
-    let projects = &run.eval.projects;
-    println!(
-        "评估完成：{} 个项目，一票否决 {} 个，入选示范 {} 个",
-        projects.len(),
-        projects.iter().filter(|p| p.vetoed).count(),
-        projects.iter().filter(|p| p.selected).count()
-    );
-    if let Some(r) = &run.eval.robustness {
-        println!("{}", robustness_summary_line(r));
+    if !quiet {
+        let projects = &run.eval.projects;
+        println!(
+            "评估完成：{} 个项目，一票否决 {} 个，入选示范 {} 个",
+            projects.len(),
+            projects.iter().filter(|p| p.vetoed).count(),
+            projects.iter().filter(|p| p.selected).count()
+        );
+        if let Some(r) = &run.eval.robustness {
+            println!("{}", robustness_summary_line(r));
+        }
     }
-    println!("  {}（{} 页）", written.pdf.display(), written.pages);
-    println!("  {}", written.xlsx.display());
-    println!("  {}", written.json.display());
+    print_written(&written, quiet);
     finish(&run)
 }

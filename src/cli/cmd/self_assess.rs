@@ -22,9 +22,11 @@ pub fn run(
     let peers = cohort.map(|path| PeerResults::load(path, project)).transpose()?;
     let (run, opts) = prepare(sources, &input.model, out, render, score, &input.limits.limits(), quiet)?;
     let written = pipeline::write_self_assessment(&run, out, project, peers.as_ref(), &opts)?;
-    println!("自评完成：项目 {project}");
-    print_written(&written);
-    if let Some(p) = run.eval.projects.iter().find(|p| p.id == project) {
+    if !quiet {
+        println!("自评完成：项目 {project}");
+    }
+    print_written(&written, quiet);
+    if let Some(p) = run.eval.projects.iter().find(|p| p.id == project).filter(|_| !quiet) {
         println!(
             "自评得分 {} 分，等级 {}。{}",
             fmt2(p.total),

@@ -8,10 +8,10 @@ use anyhow::anyhow;
 use landeval::error::{Error, Result};
 use landeval::fields::FieldDict;
 use landeval::pipeline;
-use landeval::report::workbook;
+use landeval::report::{output, workbook};
 use std::path::Path;
 
-pub fn run(input: &InputArgs, out: &Path, font_dir: Option<&Path>) -> Result<()> {
+pub fn run(input: &InputArgs, out: &Path, font_dir: Option<&Path>, quiet: bool) -> Result<()> {
     let sources = read_sources(&input.files)?;
     let model = checked_model(&input.model, &Default::default())?;
     let fonts = load_fonts(font_dir)?;
@@ -35,8 +35,10 @@ pub fn run(input: &InputArgs, out: &Path, font_dir: Option<&Path>) -> Result<()>
             t.file, t.sheet, t.rows_read, t.rows_used, t.rows_skipped
         );
     }
-    workbook::write_quality_workbook(out, &log)?;
-    println!("数据质量报告：{}", out.display());
+    output::write_one(out, |tmp| workbook::write_quality_workbook(tmp, &log))?;
+    if !quiet {
+        println!("数据质量报告：{}", out.display());
+    }
     if log.has_errors() {
         return Err(Error::data(anyhow!("输入数据有错误，请按上表修改后重新提交")));
     }

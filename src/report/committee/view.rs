@@ -301,6 +301,7 @@ pub struct RobustRow {
 pub fn build(input: &ReportInput) -> CommitteeView {
     let projects = &input.eval.projects;
     let table = FieldTable::new(input.fields);
+    let files = parts::ProjectFiles::of(&input.dataset.origins);
     CommitteeView {
         title: format!("{}评估报告", input.model.model.name),
         date: date_cn(input.date),
@@ -308,7 +309,7 @@ pub fn build(input: &ReportInput) -> CommitteeView {
         model: model_view(input.model, &input.eval.method),
         summary: overview(input.model, projects),
         ranking: ranking(input.model, projects),
-        cards: projects.iter().map(|p| card(input, &table, p)).collect(),
+        cards: projects.iter().map(|p| card(input, &table, &files, p)).collect(),
         quality: quality(input),
         stamp: parts::stamp(input),
         self_vs: self_vs(projects),
@@ -541,7 +542,7 @@ fn gep_source(table: &FieldTable, id: &str) -> String {
     }
 }
 
-fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
+fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p: &ProjectScore) -> Card {
     let model = input.model;
     let rows = p
         .indicators
@@ -612,7 +613,7 @@ fn card(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Card {
         adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
         vetoes,
         vetoed: p.vetoed,
-        files: parts::project_files(&input.dataset.origins, &p.id),
+        files: files.get(&p.id),
     }
 }
 
@@ -723,6 +724,7 @@ fn robustness_notes(input: &ReportInput) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::committee::volumes;
     use crate::report::engine::{self, fonts::FontSet, placeholder_charts};
     use crate::report::parts::InputRow;
 
@@ -929,7 +931,12 @@ mod tests {
 
     #[test]
     fn the_bundled_template_reads_only_fields_the_view_has() {
-        let markup = engine::render_typst(super::super::TEMPLATE, &full(), None).expect("renders");
+        // The main volume and a scorecard annex (volumes.rs) render from the same template.
+        let view = full();
+        let cities: Vec<&str> = view.cards.iter().map(|c| c.city.as_str()).collect();
+        let annexes = volumes::plan(&cities, &[], volumes::MAX_CARDS);
+        let base = minijinja::Value::from(minijinja::value::Serde(&view));
+        let main = volumes::markup(&base, &view.cards, &annexes, None, None).expect("renders");
         let files = placeholder_charts(&[
             "/charts/scores-0.svg",
             "/charts/scores-1.svg",
@@ -937,7 +944,11 @@ mod tests {
             "/charts/effects.svg",
             "/charts/rank-intervals.svg",
         ]);
-        let pdf = engine::compile_pdf(markup, files, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        let fonts = FontSet::load(None).unwrap();
+        let pdf = engine::compile_pdf(main, files, &fonts, [2025, 6, 30]).expect("compiles");
+        assert!(pdf.pages >= 4, "{} pages", pdf.pages);
+        let annex = volumes::markup(&base, &view.cards, &annexes, Some(0), None).expect("renders");
+        let pdf = engine::compile_pdf(annex, Vec::new(), &fonts, [2025, 6, 30]).expect("compiles");
         assert!(pdf.pages >= 4, "{} pages", pdf.pages);
     }
 

@@ -49,6 +49,7 @@ pub fn render_typst(name: &str, view: &impl Serialize, templates: Option<&Path>)
 }
 
 /// Compile typst markup to PDF; `date` fixes the document date (never the clock).
+/// Safe to call from several threads at once.
 pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, date: [i32; 3]) -> Result<Pdf> {
     let (doc, today) = compile(markup, files, fonts, date)?;
     let options = typst_pdf::PdfOptions {
@@ -60,10 +61,18 @@ pub fn compile_pdf(markup: String, files: Vec<VirtualFile>, fonts: &FontSet, dat
         let msgs: Vec<String> = errs.iter().map(|e| e.message.to_string()).collect();
         anyhow!("导出 PDF 失败：{}", msgs.join("；"))
     })?;
-    Ok(Pdf {
-        bytes,
-        pages: doc.pages().len(),
-    })
+    let pages = doc.pages().len();
+    drop(doc);
+    release_caches();
+    Ok(Pdf { bytes, pages })
+}
+
+/// Drop typst's memoised results that no compilation has used since the
+/// previous call, so that a process compiling many documents (the
+/// committee report's volumes, on several threads) holds the layout of the
+/// documents in flight, not of every document it compiled.
+pub fn release_caches() {
+    typst::comemo::evict(1);
 }
 
 /// Lay out typst markup into pages.

@@ -8,9 +8,11 @@ pub mod view;
 pub mod workbook;
 
 use super::engine::{self, Pdf, VirtualFile, charts};
-use super::{RenderOptions, ReportInput, Written, write_file};
+use super::output::OutputSet;
+use super::{RenderOptions, ReportInput, Written};
+use crate::progress::Stage;
 use crate::score::ProjectScore;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use peers::PeerResults;
 use std::path::Path;
 use view::SelfAssessmentView;
@@ -26,23 +28,25 @@ pub fn write(
     peers: Option<&PeerResults>,
     opts: &RenderOptions,
 ) -> Result<Written> {
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出目录 {}", dir.display()))?;
+    let mut out = OutputSet::new(dir)?;
     let p = view::find(input, project)?;
     let view = view::build(input, p, peers);
     let markup = engine::render_typst(TEMPLATE, &view, opts.templates.as_deref())?;
-    let Pdf { bytes, pages } = engine::compile_pdf(markup, chart_files(p, &view, peers)?, &opts.fonts()?, input.date)?;
-    let pdf = dir.join("自评报告.pdf");
-    write_file(&pdf, bytes)?;
-    let xlsx = dir.join("自评结果.xlsx");
-    workbook::write(&xlsx, input, p, &view, peers)?;
-    let json = dir.join("自评结果.json");
-    write_file(&json, json::numbers(input, p, peers)?)?;
+    let Pdf { bytes, pages } = opts.progress.stage(Stage::Pdf, || -> Result<Pdf> {
+        engine::compile_pdf(markup, chart_files(p, &view, peers)?, &opts.fonts()?, input.date)
+    })?;
+    let pdf = out.write("自评报告.pdf", bytes)?;
+    let xlsx = out.final_path("自评结果.xlsx");
+    workbook::write(&out.stage("自评结果.xlsx"), input, p, &view, peers)?;
+    let json = out.write("自评结果.json", json::numbers(input, p, peers)?)?;
+    out.commit()?;
     Ok(Written {
         pdf,
         xlsx,
         json,
         html: None,
         pages,
+        annexes: Vec::new(),
     })
 }
 
