@@ -14,6 +14,7 @@ mod metrics;
 mod model_check;
 mod published_examples;
 mod report_bulletin;
+mod report_committee;
 mod report_safety;
 mod report_self_assess;
 mod scoring_methods;

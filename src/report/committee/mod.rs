@@ -4,6 +4,8 @@
 mod candidates;
 pub mod charts;
 pub mod json;
+pub mod problems;
+pub mod quality;
 pub mod view;
 pub mod workbook;
 
