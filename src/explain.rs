@@ -245,7 +245,7 @@ fn explain_indicator(
     let _ = writeln!(
         out,
         "  标准化：{} → 得分率 {}",
-        crate::report::text::vocab::scale_rule(&ind.scale),
+        crate::report::text::vocab::scale_rule(ind, if s.weight > 0.0 { s.weight } else { ind.points }),
         opt(s.scaled)
     );
     let _ = writeln!(

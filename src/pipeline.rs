@@ -7,9 +7,9 @@ use crate::model::Model;
 use crate::progress::{Progress, Stage};
 use crate::report::engine::fonts::FontSet;
 use crate::report::self_assessment::peers::PeerResults;
-use crate::report::{self, RenderOptions, ReportInput, Written, text::vocab};
+use crate::report::{self, DateSource, RenderOptions, ReportDate, ReportInput, Written, text::vocab};
 use crate::score::{self, Evaluation};
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use std::path::Path;
 
 /// Sample county workbooks bundled in the binary for `landeval demo`.
@@ -27,7 +27,9 @@ pub struct Run {
     pub dataset: Dataset,
     pub eval: Evaluation,
     pub log: QualityLog,
-    pub date: [i32; 3],
+    /// The documents' date: `--date`, else the latest acceptance date; none
+    /// when neither exists (documents then refuse to render).
+    pub date: Option<ReportDate>,
     /// The project-level field table (ingest + metrics) the scores were computed from.
     pub table: polars::prelude::DataFrame,
     /// Values written “不涉及” and the derived fields that follow from them.
@@ -35,17 +37,26 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn report_input(&self) -> ReportInput<'_> {
-        ReportInput {
+    /// What the documents are made from; an error in Chinese when the run
+    /// has no date (no `--date` and no acceptance date in the data).
+    pub fn report_input(&self) -> Result<ReportInput<'_>> {
+        let date = self.date.ok_or_else(no_date_error)?;
+        Ok(ReportInput {
             model: &self.model,
             dict: &self.dict,
             dataset: &self.dataset,
             eval: &self.eval,
             log: &self.log,
-            date: self.date,
+            date: date.ymd,
+            date_source: date.source,
             fields: &self.table,
-        }
+        })
     }
+}
+
+/// The error when a document needs a date and neither `--date` nor the data gives one.
+pub fn no_date_error() -> anyhow::Error {
+    anyhow!("数据中没有整体验收时间，无法确定报告日期：请用 --date YYYY-MM-DD 指定报告日期（landeval 从不取系统时钟）")
 }
 
 /// Read the inputs and log the text no loaded font can draw.
@@ -103,7 +114,7 @@ pub fn evaluate_observed(
             .iter()
             .map(|i| vocab::issue_finding(i, &model, &dict, &dataset.origins)),
     );
-    let date = date.unwrap_or_else(|| data_date(&dataset));
+    let date = report_date(&dataset, date);
     Ok(Run {
         dict,
         model,
@@ -116,14 +127,25 @@ pub fn evaluate_observed(
     })
 }
 
-/// The document date from the data: the latest overall-acceptance date.
-fn data_date(ds: &Dataset) -> [i32; 3] {
-    let latest = ds
-        .projects
-        .column("accepted_on")
-        .ok()
-        .and_then(|c| c.str().ok().and_then(|s| s.iter().flatten().max().map(str::to_string)));
-    latest.and_then(|s| parse_ymd(&s)).unwrap_or([2025, 12, 31])
+/// The documents' date: `given` (`--date`) when there is one, else the
+/// latest overall-acceptance date of the data; none when neither exists.
+pub fn report_date(ds: &Dataset, given: Option<[i32; 3]>) -> Option<ReportDate> {
+    match given {
+        Some(ymd) => Some(ReportDate {
+            ymd,
+            source: DateSource::Given,
+        }),
+        None => data_date(ds).map(|ymd| ReportDate {
+            ymd,
+            source: DateSource::LatestAcceptance,
+        }),
+    }
+}
+
+/// The latest overall-acceptance date (整体验收时间) in the data, if any.
+pub fn data_date(ds: &Dataset) -> Option<[i32; 3]> {
+    let column = ds.projects.column("accepted_on").ok()?;
+    column.str().ok()?.iter().flatten().filter_map(parse_ymd).max()
 }
 
 /// `YYYY-MM-DD` → `[y, m, d]`.
@@ -135,7 +157,7 @@ pub fn parse_ymd(s: &str) -> Option<[i32; 3]> {
 
 /// Render the committee outputs of a run.
 pub fn write_committee(run: &Run, dir: &Path, opts: &RenderOptions) -> Result<Written> {
-    report::committee::write(dir, &run.report_input(), opts)
+    report::committee::write(dir, &run.report_input()?, opts)
 }
 
 /// Render the county self-assessment of one project of a run.
@@ -146,7 +168,7 @@ pub fn write_self_assessment(
     peers: Option<&PeerResults>,
     opts: &RenderOptions,
 ) -> Result<Written> {
-    report::self_assessment::write(dir, &run.report_input(), project, peers, opts)
+    report::self_assessment::write(dir, &run.report_input()?, project, peers, opts)
 }
 
 /// Render the provincial bulletin of a run.
@@ -156,7 +178,7 @@ pub fn write_bulletin(
     bulletin: &report::bulletin::BulletinOptions,
     opts: &RenderOptions,
 ) -> Result<Written> {
-    report::bulletin::write(dir, &run.report_input(), bulletin, opts)
+    report::bulletin::write(dir, &run.report_input()?, bulletin, opts)
 }
 
 /// The log printed as a plain table for the terminal: the totals first,

@@ -131,6 +131,9 @@ pub fn prepare(
             path.display()
         )));
     }
+    if pipeline::report_date(&ds, date).is_none() {
+        return Err(Error::usage(pipeline::no_date_error()));
+    }
     progress(quiet, &format!("计算指标并评分：{} 个项目", ds.projects.height()));
     let run = pipeline::evaluate_observed(ds, dict, model, date, &shown)?;
     progress(quiet, "排版 PDF、写出 Excel 与 JSON");

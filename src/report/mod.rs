@@ -41,8 +41,28 @@ pub struct ReportInput<'a> {
     pub log: &'a QualityLog,
     /// Document date `[year, month, day]`, fixed from `--date` or the data.
     pub date: [i32; 3],
+    /// Where [`ReportInput::date`] came from.
+    pub date_source: DateSource,
     /// Project-level field table (ingest + metrics), one row per project.
     pub fields: &'a polars::prelude::DataFrame,
+}
+
+/// Where a document's date came from. Never the system clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    /// `--date YYYY-MM-DD`.
+    Given,
+    /// The latest overall-acceptance date (整体验收时间) in the data.
+    LatestAcceptance,
+}
+
+/// A document date and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportDate {
+    /// `[year, month, day]`.
+    pub ymd: [i32; 3],
+    pub source: DateSource,
 }
 
 /// Options of the rendering step.

@@ -1,14 +1,16 @@
 //! View pieces more than one document shows: the reproducibility stamp,
-//! a project's adjustments, where an indicator's data came from, a project's files.
+//! a project's adjustments, where an indicator's data came from, a project's
+//! files, the red-line checklist with the rule, the values and the cells it read.
 //!
 //! A shared layer: it imports no document.
 
 use super::ReportInput;
-use super::text::signed2;
+use super::fields::{FieldTable, Shown, input_fields, labelled};
+use super::text::{signed2, vocab};
 use crate::fields::FieldDict;
 use crate::ingest::Origins;
-use crate::model::{Indicator, Model, Scale};
-use crate::score::{ProjectScore, expr};
+use crate::model::{Indicator, Model, Scale, Veto};
+use crate::score::{ProjectScore, VetoCheck, expr};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -134,5 +136,94 @@ impl<'a> ProjectFiles<'a> {
             .get(project)
             .map(|files| files.iter().copied().collect::<Vec<_>>().join("、"))
             .unwrap_or_default()
+    }
+}
+
+/// One red line of a project's checklist.
+#[derive(Serialize)]
+pub struct RedLine {
+    pub name: String,
+    /// The rule and its basis.
+    pub rule: String,
+    /// The project's values the rule reads, `名称 值；…`.
+    pub values: String,
+    /// The cells those values came from, `工作表!单元格；…` (empty when none was filled).
+    pub cells: String,
+    /// 未触碰 / 触碰（一票否决） / 待核实（数据缺失）.
+    pub status: String,
+    /// Checked and not breached.
+    pub ok: bool,
+}
+
+/// The project's red-line checklist in the model's order: each rule with
+/// the values it read and the cells they came from.
+pub fn red_lines(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Vec<RedLine> {
+    p.vetoes
+        .iter()
+        .zip(&input.model.vetoes)
+        .map(|(check, rule)| red_line(input, table, &p.id, check, rule))
+        .collect()
+}
+
+fn red_line(input: &ReportInput, table: &FieldTable, project: &str, check: &VetoCheck, rule: &Veto) -> RedLine {
+    let direct = expr::parse(&rule.when).map(|e| expr::fields_of(&e)).unwrap_or_default();
+    // Derived values the rule reads directly (e.g. the PBF adjustment ratio), then the inputs behind them.
+    let mut shown: Vec<String> = direct
+        .iter()
+        .filter(|f| input.dict.derived(f).is_some())
+        .filter(|f| matches!(table.get(project, f), Some(Shown::Number(_))))
+        .map(|f| labelled(input.dict, table, project, f))
+        .collect();
+    let inputs = input_fields(input.dict, direct);
+    shown.extend(inputs.iter().map(|f| labelled(input.dict, table, project, f)));
+    RedLine {
+        name: rule.name.clone(),
+        rule: rule.basis.clone(),
+        values: shown.join("；"),
+        cells: input_cells(&input.dataset.origins, project, &inputs),
+        status: vocab::veto_status(check.status).into(),
+        ok: !check.status.blocks(),
+    }
+}
+
+/// `工作表!单元格` of each field the project filled, `；`-joined, in field order.
+fn input_cells(origins: &Origins, project: &str, fields: &[String]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields {
+        if let Some(o) = origins.cell(project, f) {
+            let cell = format!("{}!{}", o.sheet, o.cell);
+            if !out.contains(&cell) {
+                out.push(cell);
+            }
+        }
+    }
+    out.join("；")
+}
+
+/// Mean, highest and lowest total over the eligible (not vetoed) projects:
+/// the statistics every document states, since a vetoed project's computed
+/// total is shown for transparency only.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EligibleStats {
+    /// Number of eligible projects (at least 1).
+    pub count: usize,
+    pub mean: f64,
+    pub max: f64,
+    pub min: f64,
+}
+
+impl EligibleStats {
+    /// The statistics of the eligible projects; `None` when all are vetoed.
+    pub fn of(projects: &[ProjectScore]) -> Option<Self> {
+        let totals: Vec<f64> = projects.iter().filter(|p| !p.vetoed).map(|p| p.total).collect();
+        if totals.is_empty() {
+            return None;
+        }
+        Some(Self {
+            count: totals.len(),
+            mean: totals.iter().sum::<f64>() / totals.len() as f64,
+            max: totals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            min: totals.iter().copied().fold(f64::INFINITY, f64::min),
+        })
     }
 }

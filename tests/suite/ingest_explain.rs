@@ -15,7 +15,7 @@ fn ordinary_project_traced_to_cells() {
         "farmland_patches_before（整治前耕地图斑数）= 4000个  ← 鹤汀县.xlsx / 农用地整治 / F3",
         "farmland_patches_after（整治后耕地图斑数）= 3000个  ← 鹤汀县.xlsx / 农用地整治 / G3",
         "原始值：0.25 = 25%",
-        "标准化：线性：0 得 0，0.4 得满分 → 得分率 0.625",
+        "标准化：0% 及以下得 0 分，40% 及以上得满分 8 分，其间按比例 → 得分率 0.625",
         "得分：8 × 得分率 = 5 分（已计分）",
     ] {
         assert!(text.contains(line), "missing «{line}» in:\n{text}");

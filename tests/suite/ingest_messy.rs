@@ -7,7 +7,8 @@ use crate::common;
 use landeval::ingest::{Severity, Source};
 use std::path::PathBuf;
 
-fn messy_sources() -> Vec<Source> {
+/// The messy copy's files, sorted by name.
+pub(crate) fn messy_sources() -> Vec<Source> {
     messy_paths(&common::repo().join("fixtures/sample-province-messy"))
         .iter()
         .map(|p| Source::from_path(p).expect("readable"))

@@ -230,7 +230,7 @@ fn an_unknown_red_line_is_an_error_naming_the_cell_to_fill() {
 
     // The reports say 待核实: the ranking's mark, the scorecard's red line
     // and the reason in results.json.
-    let input = run.report_input();
+    let input = run.report_input().unwrap();
     let view = committee::view::build(&input);
     let row = view.ranking.iter().find(|r| r.id == "QL-0101-01").expect("row");
     assert_eq!(row.mark, vocab::PENDING);
@@ -241,7 +241,7 @@ fn an_unknown_red_line_is_an_error_naming_the_cell_to_fill() {
         .find(|v| v.name == "新增耕地未实测")
         .expect("red line");
     assert_eq!(line.status, "待核实（数据缺失）");
-    assert!(!line.passed);
+    assert!(!line.ok);
     let json: serde_json::Value = serde_json::from_str(&committee::json::results(&input).unwrap()).unwrap();
     let p = json["projects"]
         .as_array()
@@ -395,7 +395,7 @@ fn candidate_townships_defer_the_outcome_red_lines_but_check_hidden_debt() {
 #[test]
 fn the_method_section_and_results_json_state_the_red_lines() {
     let run = evaluate(&common::fixture_sources(), "sichuan-admission-2025");
-    let input = run.report_input();
+    let input = run.report_input().unwrap();
     let view = committee::view::build(&input);
     assert!(
         view.model

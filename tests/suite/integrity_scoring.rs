@@ -379,7 +379,7 @@ fn entropy_weights_fill_excluded_cells_with_the_column_mean_and_count_them() {
 #[test]
 fn the_committee_method_section_states_both_rules() {
     let run = common::evaluate(&common::fixture_sources(), "academic-ahp-entropy-topsis");
-    let input = run.report_input();
+    let input = run.report_input().unwrap();
     let view = landeval::report::committee::view::build(&input);
     assert_eq!(view.model.rules.len(), 2, "{:?}", view.model.rules);
     assert!(view.model.rules[0].contains("TOPSIS 的正、负理想解只由具备该指标的项目按统一权重确定"));

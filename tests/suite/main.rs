@@ -20,6 +20,7 @@ mod mutation;
 mod output_kill;
 mod published_examples;
 mod report_bulletin;
+mod report_committee;
 mod report_safety;
 mod report_self_assess;
 mod report_workbooks;

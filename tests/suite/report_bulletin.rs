@@ -241,7 +241,7 @@ fn the_model_section_fills_the_letterhead() {
     let r = run();
     let input = landeval::report::ReportInput {
         model: &model,
-        ..r.report_input()
+        ..r.report_input().unwrap()
     };
     let view = landeval::report::bulletin::view::build(&input, &BulletinOptions::default());
     assert_eq!(view.masthead, "青岚省自然资源厅文件");

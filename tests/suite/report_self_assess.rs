@@ -80,7 +80,8 @@ fn obstacles_and_next_grade_by_hand() {
 }
 
 /// QL-0103-03 lacks 群众满意度, 人均村庄建设用地 before/after and GEP before/after:
-/// the report lists exactly those five inputs with their sheets.
+/// the report lists the three inputs that cost points, with their sheets. GEP is
+/// not among them: its 土地利用结构 gives an estimate that the GEP indicator scores.
 #[test]
 fn missing_data_lists_the_blank_inputs() {
     let run = common::evaluate(&county("澜坪县.xlsx"), "national-2025");
@@ -97,13 +98,7 @@ fn missing_data_lists_the_blank_inputs() {
     fields.sort();
     assert_eq!(
         fields,
-        [
-            "gep_after",
-            "gep_before",
-            "satisfaction",
-            "village_land_pc_after",
-            "village_land_pc_before"
-        ]
+        ["satisfaction", "village_land_pc_after", "village_land_pc_before"]
     );
     let mut wb = open_workbook_auto(&w.xlsx).unwrap();
     let sheet = wb.worksheet_range("待补充数据").unwrap();
@@ -112,10 +107,10 @@ fn missing_data_lists_the_blank_inputs() {
         .skip(1)
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(rows.len(), 5);
+    assert_eq!(rows.len(), 3);
     assert!(
         rows.iter()
-            .any(|r| r[0] == "生态保护修复" && r[1].starts_with("整治前GEP"))
+            .any(|r| r[0] == "建设用地整理" && r[1].starts_with("整治前人均村庄建设用地"))
     );
     let pdf = std::fs::read(&w.pdf).unwrap();
     assert!(common::pdf_has_text(&pdf, "验收前须补充的数据"));
@@ -161,7 +156,7 @@ fn cohort_rank_counts_higher_totals() {
     let results = cdir.join("results.json");
     std::fs::write(
         &results,
-        landeval::report::committee::json::results(&all.report_input()).unwrap(),
+        landeval::report::committee::json::results(&all.report_input().unwrap()).unwrap(),
     )
     .unwrap();
     let cohort = PeerResults::load(&results, "QL-0101-02").unwrap();

@@ -27,7 +27,7 @@ fn committee() -> &'static PathBuf {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
         let path = common::scratch("workbooks-committee").join("评估结果.xlsx");
-        committee_workbook::write(&path, &run().report_input()).unwrap();
+        committee_workbook::write(&path, &run().report_input().unwrap()).unwrap();
         path
     })
 }
@@ -37,7 +37,7 @@ fn bulletin() -> &'static PathBuf {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
         let path = common::scratch("workbooks-bulletin").join("通报附件.xlsx");
-        let input = run().report_input();
+        let input = run().report_input().unwrap();
         let view = bulletin_view::build(&input, &BulletinOptions::issued_by("青岚省自然资源厅"));
         bulletin_workbook::write(&path, &input, &view).unwrap();
         path
@@ -50,7 +50,7 @@ fn self_assessment() -> &'static PathBuf {
     static P: OnceLock<PathBuf> = OnceLock::new();
     P.get_or_init(|| {
         let path = common::scratch("workbooks-self").join("自评结果.xlsx");
-        let input = run().report_input();
+        let input = run().report_input().unwrap();
         let peers = PeerResults {
             source: "results.json".into(),
             model_id: "national-2025".into(),

@@ -266,7 +266,7 @@ fn workbook_and_json_carry_the_robustness_figures() {
     let run = landeval::pipeline::evaluate(ds, dict, m, Some([2025, 12, 31])).unwrap();
     let dir = common::scratch("scoring_models_outputs");
     let path = dir.join("评估结果.xlsx");
-    landeval::report::committee::workbook::write(&path, &run.report_input()).unwrap();
+    landeval::report::committee::workbook::write(&path, &run.report_input().unwrap()).unwrap();
     let mut wb = open_workbook_auto(&path).unwrap();
     let sheet = wb.worksheet_range("示范候选").unwrap();
     let head: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
@@ -276,7 +276,8 @@ fn workbook_and_json_carry_the_robustness_figures() {
     let expected = vocab::verdict_label(run.eval.projects[first - 1].robustness.as_ref().unwrap().verdict);
     assert_eq!(verdict, &Data::String(expected.to_string()));
     let json: serde_json::Value =
-        serde_json::from_str(&landeval::report::committee::json::results(&run.report_input()).unwrap()).unwrap();
+        serde_json::from_str(&landeval::report::committee::json::results(&run.report_input().unwrap()).unwrap())
+            .unwrap();
     assert_eq!(json["robustness"]["draws"], 400);
     assert!(json["method"]["weights"].as_array().unwrap().len() == run.model.indicators.len());
     assert!(json["projects"][0]["robustness"]["p_selected"].is_number());

@@ -30,7 +30,7 @@ fn show(m: &Model) -> Result<()> {
     for d in &m.dimensions {
         println!("\n【{}】{} 分", d.name, m.dimension_points(&d.id));
         for i in m.indicators.iter().filter(|i| i.dimension == d.id) {
-            println!("  {:<24} {:>5} 分  {}", i.name, i.points, scale_rule(&i.scale));
+            println!("  {:<24} {:>5} 分  {}", i.name, i.points, scale_rule(i, i.points));
         }
     }
     println!("\n一票否决（{}及本模型自定）：", m.model.redlines.label());

@@ -1,7 +1,7 @@
 //! The committee report's charts: stacked totals, distribution, the four
 //! headline effects before and after, rank intervals of the candidates.
 
-use super::view::robust_candidates;
+use super::view::{breached_names, robust_candidates};
 use crate::model::{Aggregation, Model};
 use crate::report::ReportInput;
 use crate::report::engine::{VirtualFile, charts};
@@ -22,10 +22,11 @@ pub fn files(input: &ReportInput) -> Result<(Vec<String>, Vec<VirtualFile>)> {
         .zip(scores)
         .map(|(p, svg)| VirtualFile::new(p.clone(), svg))
         .collect();
-    let totals: Vec<f64> = input.eval.projects.iter().map(|p| p.total).collect();
+    let projects = &input.eval.projects;
+    let eligible: Vec<f64> = projects.iter().filter(|p| !p.vetoed).map(|p| p.total).collect();
     files.push(VirtualFile::new(
         "/charts/distribution.svg",
-        charts::histogram(&totals)?,
+        charts::histogram(&eligible, projects.len() - eligible.len())?,
     ));
     files.push(VirtualFile::new(
         "/charts/effects.svg",
@@ -38,8 +39,9 @@ pub fn files(input: &ReportInput) -> Result<(Vec<String>, Vec<VirtualFile>)> {
     Ok((paths, files))
 }
 
-/// The four headline effects before and after, over the projects that give both values:
-/// farmland patches and contiguous fields (sums), village land per capita (mean), GEP (sum).
+/// The four headline effects before and after, over the eligible (not vetoed)
+/// projects that give both values: farmland patches and contiguous fields
+/// (sums), village land per capita (mean), GEP (sum).
 pub fn headline_effects(input: &ReportInput) -> Vec<charts::BeforeAfter> {
     let table = FieldTable::new(input.fields);
     let specs: [(&str, &str, &str, bool); 4] = [
@@ -65,6 +67,7 @@ pub fn headline_effects(input: &ReportInput) -> Vec<charts::BeforeAfter> {
                 .eval
                 .projects
                 .iter()
+                .filter(|p| !p.vetoed)
                 .filter_map(|p| Some((table.num(&p.id, b)?, table.num(&p.id, a)?)))
                 .collect();
             if pairs.is_empty() {
@@ -115,10 +118,18 @@ fn score_charts(input: &ReportInput) -> Result<Vec<String>> {
         .projects
         .iter()
         .map(|p| charts::ScoreBar {
-            label: format!("{} {}", p.rank.map_or("—".to_string(), |r| r.to_string()), p.name),
+            label: match p.rank {
+                Some(r) => format!("{r} {}", p.name),
+                None => format!("否决 {}", p.name),
+            },
             parts: dimension_parts(input.model, p),
             total: p.total,
             vetoed: p.vetoed,
+            note: if p.vetoed {
+                format!("一票否决：{}", breached_names(input.model, p).join("、"))
+            } else {
+                String::new()
+            },
         })
         .collect();
     let dims: Vec<String> = input.model.dimensions.iter().map(|d| d.name.clone()).collect();

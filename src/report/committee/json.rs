@@ -4,12 +4,12 @@
 use super::charts::headline_effects;
 use super::view::rewards;
 use crate::ingest::{InputFile, QualityLog};
-use crate::report::ReportInput;
 use crate::report::engine::charts::BeforeAfter;
 use crate::report::fields::{FieldTable, Shown};
 use crate::report::json::{MethodJson, ProjectJson};
 use crate::report::parts::tool_version;
 use crate::report::text::format::date_iso;
+use crate::report::{DateSource, ReportInput};
 use crate::score::reversal::Reversal;
 use crate::score::robust::{CutoffSwap, MonteCarloSummary};
 use crate::score::{TargetProgress, TieDecision};
@@ -41,6 +41,8 @@ struct ProjectResults<'a> {
 struct Results<'a> {
     tool: String,
     date: String,
+    /// Where the date came from: `given` (`--date`) or `latest_acceptance`.
+    date_source: DateSource,
     model: JsonModel<'a>,
     inputs: &'a [InputFile],
     projects: Vec<ProjectResults<'a>>,
@@ -66,6 +68,7 @@ pub fn results(input: &ReportInput) -> Result<String> {
     let out = Results {
         tool: tool_version(),
         date: date_iso(input.date),
+        date_source: input.date_source,
         model: JsonModel {
             id: &m.model.id,
             name: &m.model.name,

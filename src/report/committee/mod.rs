@@ -5,6 +5,8 @@
 mod candidates;
 pub mod charts;
 pub mod json;
+pub mod problems;
+pub mod quality;
 pub mod view;
 pub mod volumes;
 pub mod workbook;

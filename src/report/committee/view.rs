@@ -1,15 +1,16 @@
 //! The committee report's view (`ranking.typ.j2`): every number formatted,
 //! every label in Chinese. Built from the evaluation; computes no score.
 
-use crate::ingest::Severity;
-use crate::model::{Aggregation, Model};
+use super::problems::{self, Problems};
+use super::quality::{self, Quality};
+use crate::model::{Aggregation, Indicator, Model};
 use crate::report::ReportInput;
 use crate::report::fields::{FieldTable, Shown};
-use crate::report::parts::{self, AdjustmentRow, Stamp};
+use crate::report::parts::{self, AdjustmentRow, EligibleStats, RedLine, Stamp};
 use crate::report::text::vocab::{self, indicator_name};
 use crate::report::text::{date_cn, fmt_num, fmt_value, fmt2, method, rank_text, scaled_text, signed2};
 use crate::score::robust::Verdict;
-use crate::score::{Method, ProjectScore, VetoStatus, reversal};
+use crate::score::{Method, ProjectScore, VetoStatus, expr, reversal};
 use serde::Serialize;
 
 /// Everything `ranking.typ.j2` reads.
@@ -19,14 +20,18 @@ pub struct CommitteeView {
     /// `2025年6月30日`.
     pub date: String,
     pub date_ymd: [i32; 3],
+    /// Where the date came from (`--date` or the latest acceptance date), in a sentence.
+    pub date_note: String,
     pub model: ModelView,
     pub summary: Overview,
     pub ranking: Vec<RankRow>,
     pub cards: Vec<Card>,
+    /// 问题与建议: problems across the cohort with their projects, and recommendations.
+    pub problems: Problems,
     pub quality: Quality,
     pub stamp: Stamp,
     /// Projects whose county gave a self-assessed total.
-    pub self_vs: Vec<SelfVsRow>,
+    pub self_vs: SelfVs,
     /// Robustness of the demonstration candidates (empty without a Monte Carlo).
     pub robustness: Vec<RobustRow>,
     /// Paths of the stacked score charts (one per block of projects).
@@ -110,10 +115,14 @@ pub struct Overview {
     pub cities: usize,
     pub counties: usize,
     pub vetoed: usize,
+    /// Projects not vetoed: the set the statistics are over.
+    pub eligible: usize,
     pub selected: usize,
+    /// Mean, highest and lowest total of the eligible projects, `—` when there are none.
     pub mean: String,
     pub max: String,
     pub min: String,
+    /// Eligible projects per grade (vetoed projects are counted apart, in `vetoed`).
     pub grades: Vec<GradeCount>,
     pub selected_list: Vec<SelectedRow>,
     pub vetoed_list: Vec<VetoedRow>,
@@ -198,7 +207,8 @@ pub struct Card {
     pub adjustments: Vec<AdjustmentRow>,
     /// Bonus and deduction after the caps, in a sentence.
     pub adjust_total: String,
-    pub vetoes: Vec<CardVeto>,
+    /// The red-line checklist: every red line with its rule, values, cells and status.
+    pub vetoes: Vec<RedLine>,
     pub vetoed: bool,
     /// Input files holding the project's rows.
     pub files: String,
@@ -233,53 +243,25 @@ pub struct CardRow {
     pub sources: String,
 }
 
-/// A red line's status on a scorecard.
-#[derive(Serialize)]
-pub struct CardVeto {
-    pub name: String,
-    pub status: String,
-    /// The red line does not hold the project back (not breached, not 待核实).
-    pub passed: bool,
-}
-
-/// The data-quality appendix.
-#[derive(Serialize)]
-pub struct Quality {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub tallies: Vec<TallyRow>,
-    pub findings: Vec<FindingRow>,
-}
-
-/// Rows read, used and skipped in one sheet.
-#[derive(Serialize)]
-pub struct TallyRow {
-    pub file: String,
-    pub sheet: String,
-    pub read: String,
-    pub used: String,
-    pub skipped: String,
-}
-
-/// One finding of the data-quality log.
-#[derive(Serialize)]
-pub struct FindingRow {
-    pub severity: String,
-    /// File / sheet / cell.
-    pub place: String,
-    pub raw: String,
-    pub message: String,
-}
-
 /// A county's self-assessed total against the evaluated one.
 #[derive(Serialize)]
 pub struct SelfVsRow {
     pub name: String,
     pub self_score: String,
+    /// The evaluated total; for a vetoed project `不合格（一票否决）`.
     pub evaluated: String,
-    /// Evaluated − self-assessed, signed.
+    /// Evaluated − self-assessed, signed; `—` for a vetoed project.
     pub difference: String,
+    pub vetoed: bool,
+}
+
+/// The self-assessment comparison: one row per project that gave a
+/// self-assessed total, eligible first, and what the eligible rows show.
+#[derive(Serialize)]
+pub struct SelfVs {
+    pub rows: Vec<SelfVsRow>,
+    /// The comparison over the eligible projects in a sentence, empty without rows.
+    pub note: String,
 }
 
 /// One demonstration candidate's robustness.
@@ -306,11 +288,13 @@ pub fn build(input: &ReportInput) -> CommitteeView {
         title: format!("{}评估报告", input.model.model.name),
         date: date_cn(input.date),
         date_ymd: input.date,
+        date_note: vocab::date_source(input.date_source).into(),
         model: model_view(input.model, &input.eval.method),
         summary: overview(input.model, projects),
         ranking: ranking(input.model, projects),
         cards: projects.iter().map(|p| card(input, &table, &files, p)).collect(),
-        quality: quality(input),
+        problems: problems::build(input),
+        quality: quality::quality(input.log),
         stamp: parts::stamp(input),
         self_vs: self_vs(projects),
         robustness: robust_rows(projects),
@@ -336,7 +320,7 @@ fn model_view(model: &Model, method: &Method) -> ModelView {
             group: i.group.clone().unwrap_or_default(),
             name: i.name.clone(),
             points: fmt_num(method.indicator_points(model, &i.id), 2),
-            method: vocab::scale_rule(&i.scale),
+            method: vocab::scale_rule(i, method.indicator_points(model, &i.id)),
             basis: i.basis.clone().unwrap_or_default(),
         })
         .collect();
@@ -409,23 +393,24 @@ fn selection_rules(model: &Model) -> String {
 
 fn overview(model: &Model, projects: &[ProjectScore]) -> Overview {
     let uniq = |f: fn(&ProjectScore) -> &str| projects.iter().map(f).collect::<std::collections::BTreeSet<_>>().len();
-    let totals: Vec<f64> = projects.iter().map(|p| p.total).collect();
-    let n = totals.len().max(1) as f64;
+    let eligible: Vec<&ProjectScore> = projects.iter().filter(|p| !p.vetoed).collect();
+    let stats = EligibleStats::of(projects);
     let rewards = rewards(projects);
     Overview {
         projects: projects.len(),
         cities: uniq(|p| &p.city),
         counties: uniq(|p| &p.county),
-        vetoed: projects.iter().filter(|p| p.vetoed).count(),
+        vetoed: projects.len() - eligible.len(),
+        eligible: eligible.len(),
         selected: projects.iter().filter(|p| p.selected).count(),
-        mean: fmt2(totals.iter().sum::<f64>() / n),
-        max: fmt2(totals.iter().copied().fold(f64::NAN, f64::max)),
-        min: fmt2(totals.iter().copied().fold(f64::NAN, f64::min)),
+        mean: stats.map_or_else(|| "—".into(), |s| fmt2(s.mean)),
+        max: stats.map_or_else(|| "—".into(), |s| fmt2(s.max)),
+        min: stats.map_or_else(|| "—".into(), |s| fmt2(s.min)),
         grades: model
             .all_grades()
             .map(|g| GradeCount {
                 name: model.grade_name(g).to_string(),
-                count: projects.iter().filter(|p| p.grade == g).count().to_string(),
+                count: eligible.iter().filter(|p| p.grade == g).count().to_string(),
             })
             .collect(),
         selected_list: projects
@@ -469,18 +454,62 @@ pub fn rewards(projects: &[ProjectScore]) -> Vec<(&ProjectScore, f64)> {
         .collect()
 }
 
-fn self_vs(projects: &[ProjectScore]) -> Vec<SelfVsRow> {
-    projects
+fn self_vs(projects: &[ProjectScore]) -> SelfVs {
+    let rows: Vec<SelfVsRow> = projects
         .iter()
         .filter_map(|p| {
-            p.self_score.map(|s| SelfVsRow {
-                name: p.name.clone(),
-                self_score: fmt2(s),
-                evaluated: fmt2(p.total),
-                difference: signed2(p.total - s),
+            let s = p.self_score?;
+            Some(if p.vetoed {
+                SelfVsRow {
+                    name: p.name.clone(),
+                    self_score: fmt2(s),
+                    evaluated: "不合格（一票否决）".into(),
+                    difference: "—".into(),
+                    vetoed: true,
+                }
+            } else {
+                SelfVsRow {
+                    name: p.name.clone(),
+                    self_score: fmt2(s),
+                    evaluated: fmt2(p.total),
+                    difference: signed2(p.total - s),
+                    vetoed: false,
+                }
             })
         })
-        .collect()
+        .collect();
+    let note = if rows.is_empty() {
+        String::new()
+    } else {
+        self_vs_note(projects)
+    };
+    SelfVs { rows, note }
+}
+
+/// How the eligible projects' self-assessed totals compare with the evaluated ones.
+fn self_vs_note(projects: &[ProjectScore]) -> String {
+    let diffs: Vec<f64> = projects
+        .iter()
+        .filter(|p| !p.vetoed)
+        .filter_map(|p| Some(p.self_score? - p.total))
+        .collect();
+    let vetoed = projects.iter().filter(|p| p.vetoed && p.self_score.is_some()).count();
+    let vetoed_text = if vetoed > 0 {
+        format!("另有 {vetoed} 个填报了自评的项目被一票否决，不作比较。")
+    } else {
+        String::new()
+    };
+    if diffs.is_empty() {
+        return format!("填报了自评总分的 {vetoed} 个项目均被一票否决，不作比较。");
+    }
+    let higher = diffs.iter().filter(|d| **d > 0.0).count();
+    let mean = diffs.iter().sum::<f64>() / diffs.len() as f64;
+    let direction = if mean >= 0.0 { "高" } else { "低" };
+    format!(
+        "在填报了自评总分的 {} 个未否决项目中，{higher} 个自评高于评估得分；自评平均比评估得分{direction} {} 分。{vetoed_text}",
+        diffs.len(),
+        fmt2(mean.abs())
+    )
 }
 
 /// Names of the red lines a project breached.
@@ -525,21 +554,63 @@ fn ranking(model: &Model, projects: &[ProjectScore]) -> Vec<RankRow> {
         .collect()
 }
 
-/// The card's line on where the GEP figures come from (DESIGN §4).
-fn gep_source(table: &FieldTable, id: &str) -> String {
-    let method = match table.get(id, "gep_method") {
+/// Fields holding the GEP figures adopted for scoring (accounted, else estimated).
+const GEP_ADOPTED: [&str; 4] = ["gep_used_before", "gep_used_after", "gep_used_delta", "gep_used_pct"];
+/// Fields holding the accounted GEP only.
+const GEP_ACCOUNTED: [&str; 2] = ["gep_before", "gep_after"];
+
+/// The model's indicators that read GEP, each with whether it scores the
+/// adopted value (an estimate counts) or the accounted value only.
+fn gep_indicators(model: &Model) -> Vec<(&Indicator, bool)> {
+    model
+        .indicators
+        .iter()
+        .filter_map(|ind| {
+            let fields = expr::parse(&ind.expr).map(|e| expr::fields_of(&e)).unwrap_or_default();
+            let adopted = fields.iter().any(|f| GEP_ADOPTED.contains(&f.as_str()));
+            let accounted = fields.iter().any(|f| GEP_ACCOUNTED.contains(&f.as_str()));
+            (adopted || accounted).then_some((ind, adopted))
+        })
+        .collect()
+}
+
+/// The card's line on where the GEP figures come from (DESIGN §4) and, for
+/// an estimate, whether the GEP indicators score it.
+fn gep_source(model: &Model, table: &FieldTable, p: &ProjectScore) -> String {
+    let method = match table.get(&p.id, "gep_method") {
         Some(Shown::Text(t)) => t,
         _ => return String::new(),
     };
-    let figures = match (table.num(id, "gep_used_before"), table.num(id, "gep_used_after")) {
+    let figures = match (table.num(&p.id, "gep_used_before"), table.num(&p.id, "gep_used_after")) {
         (Some(b), Some(a)) => format!("（{} → {} 亿元）", fmt_num(b, 2), fmt_num(a, 2)),
         _ => String::new(),
     };
     if method == "核算" {
-        format!("县级填报的核算值{figures}")
-    } else {
-        format!("估算值（未填报核算结果，按土地利用结构以当量因子法估算生态系统服务价值）{figures}")
+        return format!("县级填报的核算值{figures}");
     }
+    let mut line = format!("估算值（未填报核算结果，按土地利用结构以当量因子法估算生态系统服务价值）{figures}");
+    for (ind, adopted) in gep_indicators(model) {
+        if adopted {
+            line.push_str(&format!("；指标“{}”按此估算值计分", ind.name));
+        } else {
+            let status = model
+                .indicators
+                .iter()
+                .position(|i| i.id == ind.id)
+                .and_then(|k| p.indicators.get(k))
+                .map_or("", |s| vocab::status_label(s.status));
+            line.push_str(&format!(
+                "；本模型的指标“{}”只采用填报的 GEP 核算值，估算值不用于计分{}",
+                ind.name,
+                if status.is_empty() {
+                    String::new()
+                } else {
+                    format!("（该指标{status}）")
+                }
+            ));
+        }
+    }
+    line
 }
 
 fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p: &ProjectScore) -> Card {
@@ -569,16 +640,6 @@ fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p:
             points: fmt_num(d.points, 2),
         })
         .collect();
-    let vetoes = p
-        .vetoes
-        .iter()
-        .zip(&model.vetoes)
-        .map(|(c, v)| CardVeto {
-            name: v.name.clone(),
-            status: vocab::veto_status(c.status).into(),
-            passed: !c.status.blocks(),
-        })
-        .collect();
     let selection = if p.selected {
         "入选示范样板项目".to_string()
     } else {
@@ -591,7 +652,7 @@ fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p:
     };
     Card {
         aggregation_note: method::aggregation_note(model, p),
-        gep_source: gep_source(table, &p.id),
+        gep_source: gep_source(model, table, p),
         esv_note,
         id: p.id.clone(),
         name: p.name.clone(),
@@ -611,39 +672,9 @@ fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p:
         rows,
         adjustments: parts::adjustments(model, p),
         adjust_total: format!("加分 {}，扣分 {}（已按上限封顶）", fmt2(p.bonus), fmt2(p.deduction)),
-        vetoes,
+        vetoes: parts::red_lines(input, table, p),
         vetoed: p.vetoed,
         files: files.get(&p.id),
-    }
-}
-
-fn quality(input: &ReportInput) -> Quality {
-    let log = input.log;
-    Quality {
-        errors: log.count(Severity::Error),
-        warnings: log.count(Severity::Warning),
-        infos: log.count(Severity::Info),
-        tallies: log
-            .tallies
-            .iter()
-            .map(|t| TallyRow {
-                file: t.file.clone(),
-                sheet: t.sheet.clone(),
-                read: t.rows_read.to_string(),
-                used: t.rows_used.to_string(),
-                skipped: t.rows_skipped.to_string(),
-            })
-            .collect(),
-        findings: log
-            .sorted()
-            .into_iter()
-            .map(|f| FindingRow {
-                severity: f.severity.label().to_string(),
-                place: f.origin.to_string(),
-                raw: f.raw.clone(),
-                message: f.message.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -725,6 +756,8 @@ fn robustness_notes(input: &ReportInput) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::report::committee::volumes;
+    use crate::report::committee::problems::{Advice, Problem, ProblemLine};
+    use crate::report::committee::quality::{FindingGroup, TallyRow};
     use crate::report::engine::{self, fonts::FontSet, placeholder_charts};
     use crate::report::parts::InputRow;
 
@@ -766,14 +799,17 @@ mod tests {
                 points: s("+2.00"),
             }],
             adjust_total: s("加分 2.00，扣分 0.00（已按上限封顶）"),
-            vetoes: vec![CardVeto {
+            vetoes: vec![RedLine {
                 name: s("耕地面积减少"),
+                rule: s("确保耕地数量不减少"),
+                values: s("整治前耕地面积 100 亩；整治后耕地面积 90 亩"),
+                cells: s("农用地整治!B3；农用地整治!C3"),
                 status: s(if vetoed {
                     "触碰（一票否决）"
                 } else {
                     "未触碰"
                 }),
-                passed: !vetoed,
+                ok: !vetoed,
             }],
             vetoed,
             files: s("样例县.xlsx"),
@@ -789,6 +825,7 @@ mod tests {
             title: s("样例评估报告"),
             date: s("2025年6月30日"),
             date_ymd: [2025, 6, 30],
+            date_note: s("报告日期按 --date 指定"),
             model: ModelView {
                 id: s("sample"),
                 name: s("样例模型"),
@@ -834,6 +871,7 @@ mod tests {
                 cities: 1,
                 counties: 1,
                 vetoed: 1,
+                eligible: 1,
                 selected: 1,
                 mean: s("80.00"),
                 max: s("88.50"),
@@ -879,10 +917,33 @@ mod tests {
                 })
                 .collect(),
             cards: vec![card(false), card(true)],
+            problems: Problems {
+                problems: vec![Problem {
+                    title: s("触碰法定红线"),
+                    finding: s("1 个项目触碰法定红线"),
+                    lines: [true, false]
+                        .iter()
+                        .map(|&full| ProblemLine {
+                            label: s("耕地面积减少（1 个）"),
+                            detail: s(if full {
+                                "缺少整治后耕地面积（农用地整治）"
+                            } else {
+                                ""
+                            }),
+                            projects: s(if full { "否决项目" } else { "" }),
+                        })
+                        .collect(),
+                }],
+                advice: vec![Advice {
+                    title: s("限期整改红线问题"),
+                    text: s("责成有关县（市、区）整改"),
+                }],
+            },
             quality: Quality {
                 errors: 1,
                 warnings: 1,
                 infos: 1,
+                total: 3,
                 tallies: vec![TallyRow {
                     file: s("样例县.xlsx"),
                     sheet: s("项目台账"),
@@ -890,11 +951,13 @@ mod tests {
                     used: s("2"),
                     skipped: s("1"),
                 }],
-                findings: vec![FindingRow {
+                groups: vec![FindingGroup {
                     severity: s("警告"),
-                    place: s("样例县.xlsx / 项目台账 / C3"),
-                    raw: s("约300"),
-                    message: s("估计值"),
+                    sheet: s("项目台账"),
+                    message: s("估计值（原值：约300）"),
+                    count: 2,
+                    places: s("样例县.xlsx C3；样例县.xlsx C4"),
+                    ids: Vec::new(),
                 }],
             },
             stamp: Stamp {
@@ -906,12 +969,19 @@ mod tests {
                     size: s("10 字节"),
                 }],
             },
-            self_vs: vec![SelfVsRow {
-                name: s("样例项目"),
-                self_score: s("90.00"),
-                evaluated: s("88.50"),
-                difference: s("-1.50"),
-            }],
+            self_vs: SelfVs {
+                rows: [false, true]
+                    .iter()
+                    .map(|&vetoed| SelfVsRow {
+                        name: s("样例项目"),
+                        self_score: s("90.00"),
+                        evaluated: s(if vetoed { "不合格（一票否决）" } else { "88.50" }),
+                        difference: s(if vetoed { "—" } else { "-1.50" }),
+                        vetoed,
+                    })
+                    .collect(),
+                note: s("在填报了自评总分的 1 个未否决项目中，1 个自评高于评估得分"),
+            },
             robustness: [true, false]
                 .iter()
                 .map(|&selected| RobustRow {

@@ -13,6 +13,8 @@ const PALETTE: &[RGBColor] = &[
     RGBColor(0x26, 0xA6, 0x9A),
 ];
 const VETO_GREY: RGBColor = RGBColor(0xB0, 0xB0, 0xB0);
+/// Text of vetoed projects (the reports' red).
+const VETO_RED: RGBColor = RGBColor(0xC0, 0x00, 0x00);
 
 /// One bar of the stacked score chart.
 pub struct ScoreBar {
@@ -20,10 +22,14 @@ pub struct ScoreBar {
     /// Points earned per dimension, in model order.
     pub parts: Vec<f64>,
     pub total: f64,
+    /// A vetoed project gets no bar: `note` (e.g. the breached red lines) is written instead.
     pub vetoed: bool,
+    pub note: String,
 }
 
-/// Horizontal bars of total score stacked by dimension, best at the top.
+/// Horizontal bars of total score stacked by dimension, best at the top;
+/// vetoed projects (listed last) get their note in red instead of a bar,
+/// below a dividing line.
 pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
     const ROW: u32 = 20;
     const TOP: u32 = 46;
@@ -46,10 +52,14 @@ pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
                 .map_err(|e| anyhow!("{e}"))?;
             x += 30 + 16 * d.chars().count() as i32;
         }
-        root.draw(&Rectangle::new([(x, 12), (x + 14, 26)], VETO_GREY.filled()))
+        if bars.iter().any(|b| b.vetoed) {
+            root.draw(&Text::new(
+                "一票否决项目不画得分条",
+                (x + 4, 12),
+                font(14).color(&VETO_RED),
+            ))
             .map_err(|e| anyhow!("{e}"))?;
-        root.draw(&Text::new("一票否决", (x + 18, 12), font(14)))
-            .map_err(|e| anyhow!("{e}"))?;
+        }
 
         let (labels, plot) = root.split_horizontally(LABEL_W);
         let mut chart = ChartBuilder::on(&plot)
@@ -72,28 +82,48 @@ pub fn score_bars(bars: &[ScoreBar], dimensions: &[String]) -> Result<String> {
         for (i, b) in bars.iter().enumerate() {
             let y1 = n - i as f64 - 0.15;
             let y0 = n - i as f64 - 0.85;
-            let mut x0 = 0.0;
-            for (k, part) in b.parts.iter().enumerate() {
-                let c = if b.vetoed {
-                    VETO_GREY
-                } else {
-                    PALETTE[k % PALETTE.len()]
-                };
+            if b.vetoed {
+                if i == 0 || !bars[i - 1].vetoed {
+                    let y = n - i as f64;
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(0.0, y), (100.0, y)],
+                            VETO_GREY.stroke_width(1),
+                        )))
+                        .map_err(|e| anyhow!("{e}"))?;
+                }
                 chart
-                    .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + part, y1)], c.filled())))
+                    .draw_series(std::iter::once(Text::new(
+                        b.note.clone(),
+                        (0.6, y1),
+                        font(12).color(&VETO_RED),
+                    )))
                     .map_err(|e| anyhow!("{e}"))?;
-                x0 += part;
+            } else {
+                let mut x0 = 0.0;
+                for (k, part) in b.parts.iter().enumerate() {
+                    let c = PALETTE[k % PALETTE.len()];
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + part, y1)], c.filled())))
+                        .map_err(|e| anyhow!("{e}"))?;
+                    x0 += part;
+                }
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{:.1}", b.total),
+                        (b.total + 0.6, y1),
+                        font(12),
+                    )))
+                    .map_err(|e| anyhow!("{e}"))?;
             }
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{:.1}", b.total),
-                    (b.total + 0.6, y1),
-                    font(12),
-                )))
-                .map_err(|e| anyhow!("{e}"))?;
             let y_px = TOP as i32 + (i as u32 * ROW) as i32 + 2;
+            let label_font = if b.vetoed {
+                font(13).color(&VETO_RED)
+            } else {
+                font(13).color(&BLACK)
+            };
             labels
-                .draw(&Text::new(truncate(&b.label, 18), (4, y_px), font(13)))
+                .draw(&Text::new(truncate(&b.label, 18), (4, y_px), label_font))
                 .map_err(|e| anyhow!("{e}"))?;
         }
         root.present().map_err(|e| anyhow!("{e}"))?;
@@ -180,13 +210,18 @@ pub fn radar(axes: &[String], series: &[(String, Vec<f64>)], font: u32) -> Resul
     Ok(svg)
 }
 
-/// Histogram of totals in 10-point bins (0–10 … 90–100).
-pub fn histogram(totals: &[f64]) -> Result<String> {
+/// Histogram of the eligible projects' totals in 10-point bins (0–10 …
+/// 90–100), with the vetoed projects as a separate grey bar beside it
+/// (their computed totals are not binned).
+pub fn histogram(totals: &[f64], vetoed: usize) -> Result<String> {
     let mut bins = [0u32; 10];
     for t in totals {
-        bins[((t / 10.0).floor() as usize).min(9)] += 1;
+        bins[((t / 10.0).floor().max(0.0) as usize).min(9)] += 1;
     }
-    let top = (*bins.iter().max().unwrap_or(&1)).max(1);
+    let vetoed = u32::try_from(vetoed).unwrap_or(u32::MAX);
+    let top = (*bins.iter().max().unwrap_or(&1)).max(vetoed).max(1);
+    // The vetoed bar sits at 103–113, past the 0–100 score axis.
+    let right = if vetoed > 0 { 115.0 } else { 100.0 };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
@@ -196,33 +231,46 @@ pub fn histogram(totals: &[f64]) -> Result<String> {
             .margin(14)
             .x_label_area_size(40)
             .y_label_area_size(44)
-            .build_cartesian_2d(0f64..100f64, 0f64..(f64::from(top) * 1.15).ceil())
+            .build_cartesian_2d(0f64..right, 0f64..(f64::from(top) * 1.15).ceil())
             .map_err(err)?;
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_labels(11)
+            .x_labels(if vetoed > 0 { 13 } else { 11 })
             .x_label_style(font(12))
             .y_label_style(font(12))
             .x_desc("总分")
             .y_desc("项目数")
             .axis_desc_style(font(13))
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| if *v > 100.0 { String::new() } else { format!("{v:.0}") })
+            .y_label_formatter(&|v| whole(*v))
             .draw()
             .map_err(err)?;
-        for (i, n) in bins.iter().enumerate() {
-            let x0 = i as f64 * 10.0;
+        let mut bars: Vec<(f64, u32, RGBColor)> = bins
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as f64 * 10.0, *n, PALETTE[0]))
+            .collect();
+        if vetoed > 0 {
+            bars.push((103.0, vetoed, VETO_GREY));
+        }
+        for (x0, n, colour) in bars {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(x0 + 0.8, 0.0), (x0 + 9.2, f64::from(*n))],
-                    PALETTE[0].filled(),
+                    [(x0 + 0.8, 0.0), (x0 + 9.2, f64::from(n))],
+                    colour.filled(),
                 )))
                 .map_err(err)?;
-            if *n > 0 {
+            if n > 0 {
+                let (label, dx) = if x0 > 100.0 {
+                    (format!("否决 {n}"), 0.5)
+                } else {
+                    (n.to_string(), 4.0)
+                };
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        n.to_string(),
-                        (x0 + 4.0, f64::from(*n) + f64::from(top) * 0.08),
+                        label,
+                        (x0 + dx, f64::from(n) + f64::from(top) * 0.08),
                         font(12),
                     )))
                     .map_err(err)?;
@@ -231,6 +279,15 @@ pub fn histogram(totals: &[f64]) -> Result<String> {
         root.present().map_err(err)?;
     }
     Ok(svg)
+}
+
+/// A project count on an axis: whole numbers only (no `0 0 1 2 2` from rounded half ticks).
+fn whole(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
 }
 
 /// One before/after panel: (title with unit, before, after).

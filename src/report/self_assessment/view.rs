@@ -6,8 +6,8 @@
 use super::peers::PeerResults;
 use crate::model::{Indicator, Model, Scale};
 use crate::report::ReportInput;
-use crate::report::fields::{FieldTable, Shown, display, input_fields, labelled};
-use crate::report::parts::{self, AdjustmentRow, Stamp};
+use crate::report::fields::{FieldTable, display, input_fields};
+use crate::report::parts::{self, AdjustmentRow, RedLine, Stamp};
 use crate::report::text::{date_cn, fmt_num, fmt_value, fmt2, method, scaled_text, vocab};
 use crate::score::{ProjectScore, Status, VetoStatus, expr};
 use anyhow::{Result, anyhow};
@@ -99,19 +99,6 @@ pub struct ObstacleRow {
     pub lost: String,
     /// Obstacle degree as a percentage.
     pub degree: String,
-}
-
-/// One red line of the checklist.
-#[derive(Serialize)]
-pub struct RedLine {
-    pub name: String,
-    /// The rule and its basis.
-    pub rule: String,
-    /// The project's values the rule reads.
-    pub values: String,
-    pub status: String,
-    /// Checked and not breached.
-    pub ok: bool,
 }
 
 /// A value to fill before acceptance.
@@ -225,34 +212,6 @@ pub fn missing(input: &ReportInput, p: &ProjectScore) -> Vec<MissingField> {
                 sheet,
                 name,
                 needed_by,
-            }
-        })
-        .collect()
-}
-
-fn red_lines(input: &ReportInput, table: &FieldTable, p: &ProjectScore) -> Vec<RedLine> {
-    p.vetoes
-        .iter()
-        .zip(&input.model.vetoes)
-        .map(|(v, rule)| {
-            let direct = expr::parse(&rule.when).map(|e| expr::fields_of(&e)).unwrap_or_default();
-            let mut shown: Vec<String> = direct
-                .iter()
-                .filter(|f| input.dict.derived(f).is_some())
-                .filter(|f| matches!(table.get(&p.id, f), Some(Shown::Number(_))))
-                .map(|f| labelled(input.dict, table, &p.id, f))
-                .collect();
-            shown.extend(
-                input_fields(input.dict, direct)
-                    .iter()
-                    .map(|f| labelled(input.dict, table, &p.id, f)),
-            );
-            RedLine {
-                name: rule.name.clone(),
-                rule: rule.basis.clone(),
-                values: shown.join("；"),
-                status: vocab::veto_status(v.status).into(),
-                ok: !v.status.blocks(),
             }
         })
         .collect()
@@ -401,7 +360,7 @@ pub fn build(input: &ReportInput, p: &ProjectScore, peers: Option<&PeerResults>)
         aggregation_note: method::aggregation_note(model, p),
         adjustments: parts::adjustments(model, p),
         obstacles: obstacle_rows(model, p),
-        redlines: red_lines(input, &table, p),
+        redlines: parts::red_lines(input, &table, p),
         missing: missing(input, p)
             .into_iter()
             .map(|m| MissingRow {
@@ -482,6 +441,7 @@ mod tests {
                     name: s("耕地面积减少"),
                     rule: s("确保耕地数量不减少"),
                     values: s("整治前耕地面积 100 亩"),
+                    cells: s("农用地整治!B3；农用地整治!C3"),
                     status: s(if ok { "未触碰" } else { "待核实（数据缺失）" }),
                     ok,
                 })

@@ -5,7 +5,8 @@
 use super::format::fmt_num;
 use crate::fields::FieldDict;
 use crate::ingest::{BlankCell, Finding, Origins, Severity};
-use crate::model::{Adjust, Model, Scale, WeightMethod};
+use crate::model::{Adjust, Indicator, Model, Scale, Step, WeightMethod};
+use crate::report::DateSource;
 use crate::score::robust::Verdict;
 use crate::score::weights::MethodNote;
 use crate::score::{NotSelected, ScoreIssue, Status, VetoStatus};
@@ -48,6 +49,14 @@ pub fn veto_status(s: VetoStatus) -> &'static str {
 /// The ranking table's mark of a project with a red line 待核实.
 pub const PENDING: &str = "待核实";
 
+/// Where a document's date came from, as the cover says it.
+pub fn date_source(s: DateSource) -> &'static str {
+    match s {
+        DateSource::Given => "报告日期按 --date 指定",
+        DateSource::LatestAcceptance => "报告日期取数据中最晚的整体验收时间",
+    }
+}
+
 /// A project's selection verdict over the Monte Carlo draws.
 pub fn verdict_label(v: Verdict) -> &'static str {
     match v {
@@ -71,49 +80,128 @@ pub fn veto_name<'a>(model: &'a Model, id: &'a str) -> &'a str {
     model.vetoes.iter().find(|v| v.id == id).map_or(id, |v| v.name.as_str())
 }
 
-/// A scoring rule in words, for the method table and `model show`.
-pub fn scale_rule(scale: &Scale) -> String {
-    match scale {
-        Scale::Plan { cap, .. } => {
-            format!("完成率：实际 ÷ 实施方案目标，上限 {}%；方案未设定则不适用", cap * 100.0)
+/// A scoring rule as a person reads a scoring sheet, in the indicator's
+/// unit and with its points (`60% 及以下得 0 分，100% 及以上得满分 6 分，其间按比例`),
+/// for the method table, `model show` and `explain`.
+pub fn scale_rule(ind: &Indicator, points: f64) -> String {
+    // "60% 及以下", "20 个及以下": no space between a Chinese unit and the word after it.
+    let at_or = |x: f64, word: &str| joined(&threshold(ind, x), word);
+    let full = format!("满分 {} 分", fmt_num(points, 2));
+    match &ind.scale {
+        Scale::Plan { cap, .. } => format!(
+            "按实施方案目标完成率（实际 ÷ 目标）计分：完成率 {}% 及以上得{full}，其下按比例；方案未设定该项任务的不适用、不扣分",
+            fmt_num(cap * 100.0, 2)
+        ),
+        Scale::Target { floor, target } if floor == target => {
+            format!("达到 {}得{full}，否则得 0 分", at_or(*target, ""))
         }
-        Scale::Target { floor, target } if floor > target => {
-            format!("越低越好：{floor} 得 0，{target} 得满分")
-        }
-        Scale::Target { floor, target } => format!("线性：{floor} 得 0，{target} 得满分"),
-        Scale::Minmax { lower_is_better } => {
-            if *lower_is_better {
-                "同批比较：最低者满分，最高者 0".into()
-            } else {
-                "同批比较：最高者满分，最低者 0".into()
-            }
-        }
-        Scale::Steps { steps, lower_is_better } => {
-            let op = if *lower_is_better { "≤" } else { "≥" };
-            steps
-                .iter()
-                .map(|s| format!("{op}{} 得 {}", s.at, s.value))
-                .collect::<Vec<_>>()
-                .join("；")
-        }
+        Scale::Target { floor, target } if floor > target => format!(
+            "越低越好：{}得 0 分，{}得{full}，其间按比例",
+            at_or(*floor, "及以上"),
+            at_or(*target, "及以下")
+        ),
+        Scale::Target { floor, target } => format!(
+            "{}得 0 分，{}得{full}，其间按比例",
+            at_or(*floor, "及以下"),
+            at_or(*target, "及以上")
+        ),
+        Scale::Minmax { lower_is_better } => format!(
+            "同批比较：{}者得{full}，{}者得 0 分，其间按比例",
+            best_word(*lower_is_better),
+            worst_word(*lower_is_better)
+        ),
+        Scale::Rank { lower_is_better } => format!(
+            "同批排位：按百分位计分，{}者得{full}，{}者得 0 分",
+            best_word(*lower_is_better),
+            worst_word(*lower_is_better)
+        ),
+        Scale::Steps { steps, lower_is_better } => steps_rule(ind, steps, *lower_is_better, points),
         Scale::Bool { invert } => {
-            if *invert {
-                "否得满分，是得 0".into()
-            } else {
-                "是得满分，否得 0".into()
-            }
+            let (yes, no) = if *invert { ("否", "是") } else { ("是", "否") };
+            format!("{yes}得{full}，{no}得 0 分")
         }
-        Scale::Rank { lower_is_better } => {
-            if *lower_is_better {
-                "同批排位：最低者满分，最高者 0，按百分位".into()
-            } else {
-                "同批排位：最高者满分，最低者 0，按百分位".into()
-            }
-        }
-        Scale::Piecewise { points } => {
-            let pts: Vec<String> = points.iter().map(|p| format!("{} → {}", p[0], p[1])).collect();
-            format!("分段线性：{}", pts.join("，"))
-        }
+        Scale::Piecewise { points: knots } => piecewise_rule(ind, knots, points),
+    }
+}
+
+fn best_word(lower_is_better: bool) -> &'static str {
+    if lower_is_better { "最低" } else { "最高" }
+}
+
+fn worst_word(lower_is_better: bool) -> &'static str {
+    best_word(!lower_is_better)
+}
+
+/// A threshold in the indicator's unit: `95%`, `20 个`, `1.5 倍`.
+fn threshold(ind: &Indicator, x: f64) -> String {
+    match ind.unit.as_deref() {
+        Some("%") => format!("{}%", fmt_num(x * 100.0, 2)),
+        Some("是/否") | Some("文本") | None => fmt_num(x, 2),
+        Some(u) => format!("{} {u}", fmt_num(x, 2)),
+    }
+}
+
+/// `text` and the Chinese word after it: `60% 及以下`, but `20 个及以下`
+/// (no space after a Chinese unit). With an empty word, the text and its spacing.
+fn joined(text: &str, word: &str) -> String {
+    if text.chars().last().is_some_and(|c| c > '\u{2E80}') {
+        format!("{text}{word}")
+    } else {
+        format!("{text} {word}")
+    }
+}
+
+/// What a score rate earns: `得满分 6 分`, `得 3.2 分`, `得 0 分`.
+fn earns(rate: f64, points: f64) -> String {
+    if rate >= 1.0 {
+        format!("得满分 {} 分", fmt_num(points, 2))
+    } else {
+        format!("得 {} 分", fmt_num(rate.max(0.0) * points, 2))
+    }
+}
+
+/// `≥95% 得满分 4 分；≥90% 得 3.2 分；低于 90% 得 0 分`, best step first.
+fn steps_rule(ind: &Indicator, steps: &[Step], lower_is_better: bool, points: f64) -> String {
+    let mut sorted: Vec<&Step> = steps.iter().collect();
+    sorted.sort_by(|a, b| b.value.total_cmp(&a.value));
+    let op = if lower_is_better { "≤" } else { "≥" };
+    let mut parts: Vec<String> = sorted
+        .iter()
+        .map(|s| format!("{op}{}{}", joined(&threshold(ind, s.at), ""), earns(s.value, points)))
+        .collect();
+    let last = if lower_is_better {
+        steps.iter().map(|s| s.at).fold(f64::NEG_INFINITY, f64::max)
+    } else {
+        steps.iter().map(|s| s.at).fold(f64::INFINITY, f64::min)
+    };
+    if last.is_finite() {
+        let beyond = if lower_is_better { "高于" } else { "低于" };
+        parts.push(format!("{beyond} {}得 0 分", joined(&threshold(ind, last), "")));
+    }
+    parts.join("；")
+}
+
+/// `67% 及以下得 0 分，80% 得 2.4 分，95% 及以上得满分 4 分，其间按线性插值`.
+fn piecewise_rule(ind: &Indicator, knots: &[[f64; 2]], points: f64) -> String {
+    let n = knots.len();
+    let parts: Vec<String> = knots
+        .iter()
+        .enumerate()
+        .map(|(k, [x, rate])| {
+            let value = threshold(ind, *x);
+            let value = match (k, n) {
+                (_, 1) => joined(&value, ""),
+                (0, _) => joined(&value, "及以下"),
+                (k, n) if k + 1 == n => joined(&value, "及以上"),
+                _ => joined(&value, ""),
+            };
+            format!("{value}{}", earns(*rate, points))
+        })
+        .collect();
+    if n > 1 {
+        format!("{}，其间按线性插值", parts.join("，"))
+    } else {
+        parts.join("，")
     }
 }
 
@@ -143,7 +231,7 @@ pub fn method_note(model: &Model, note: &MethodNote) -> String {
                 .iter()
                 .find(|i| i.id == *indicator)
                 .filter(|i| i.scale.is_relative())
-                .map_or_else(|| "TOPSIS".to_string(), |i| scale_rule(&i.scale));
+                .map_or_else(|| "TOPSIS".to_string(), |i| scale_rule(i, i.points));
             format!(
                 "指标“{}”在本批项目中换算值全部相同，同批比较（{how}）无法区分项目，该指标不影响排序",
                 indicator_name(model, indicator)
