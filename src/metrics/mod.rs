@@ -96,9 +96,11 @@ fn add_not_applicable_flag(frame: &mut DataFrame, na: &NotApplicable, field: &st
 
 /// The values written “不涉及” (ingest's cells) and the derived fields that
 /// follow from them: a derived field without a value is not applicable when
-/// every blank field it is computed from (`from` in `fields.toml`, through
-/// other derived fields) is not applicable. Detail sheets it reads never
-/// make it so; a red-line field listed in
+/// a blank field it is computed from (`from` in `fields.toml`, through other
+/// derived fields) is not applicable: the county declared a fact it needs
+/// not applicable, so a missing alternative (GEP written 不涉及 and no land
+/// use structure to estimate it from) does not make it missing. Detail
+/// sheets it reads never make it so; a red-line field listed in
 /// [`redlines::DECIDES_NOT_APPLICABLE`] decides for itself.
 pub fn not_applicable(frame: &DataFrame, inputs: &NotApplicable, dict: &FieldDict) -> Result<NotApplicable> {
     let mut out = inputs.clone();
@@ -133,8 +135,7 @@ pub fn not_applicable(frame: &DataFrame, inputs: &NotApplicable, dict: &FieldDic
                     continue;
                 }
                 let from: Vec<&String> = d.from.iter().filter(|f| dict.sheet(f).is_none()).collect();
-                let blanks: Vec<&&String> = from.iter().filter(|f| blank(f, p)).collect();
-                if !blanks.is_empty() && blanks.iter().all(|f| out.contains(id, f)) {
+                if from.iter().any(|f| blank(f, p) && out.contains(id, f)) {
                     out.insert(id, &d.id);
                     changed = true;
                 }

@@ -4,7 +4,7 @@
 //! too large to represent) are refused: a model computes with finite numbers.
 
 use super::{
-    Adjust, Dimension, Indicator, Model, ModelMeta, Prices, RedlineException, Reward, Robustness, Selection, Target,
+    Adjust, BulletinMeta, Dimension, Indicator, Model, ModelMeta, Prices, RedlineException, Reward, Robustness, Selection, Target,
     Veto, Weights,
 };
 use serde::de::DeserializeOwned;
@@ -177,11 +177,12 @@ pub fn parse(text: &str) -> Result<Model, Vec<String>> {
             "prices" => part::<Prices>(text, v, "[prices]：", &mut errors),
             "weights" => part::<Weights>(text, v, "[weights]：", &mut errors),
             "robustness" => part::<Robustness>(text, v, "[robustness]：", &mut errors),
+            "bulletin" => part::<BulletinMeta>(text, v, "[bulletin]：", &mut errors),
             other => errors.push(at(
                 text,
                 Some(k.span().start),
                 format!(
-                    "未知的节“{other}”（可用：model、dimension、indicator、veto、redline_drop、redline_defer、adjust、grades、selection、reward、prices、weights、robustness、target）"
+                    "未知的节“{other}”（可用：model、dimension、indicator、veto、redline_drop、redline_defer、adjust、grades、selection、reward、prices、weights、robustness、target、bulletin）"
                 ),
             )),
         }

@@ -405,7 +405,7 @@ fn the_method_section_and_results_json_state_the_red_lines() {
         "{}",
         view.model.redlines
     );
-    let markup = landeval::report::engine::render_typst(committee::TEMPLATE, &view, None).unwrap();
+    let markup = committee::volumes::main_markup(&view, None).unwrap();
     assert!(markup.contains("全国红线集"), "the template prints the sentence");
     let json: serde_json::Value = serde_json::from_str(&committee::json::results(&input).unwrap()).unwrap();
     let r = &json["method"]["redlines"];

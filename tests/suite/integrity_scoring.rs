@@ -383,14 +383,15 @@ fn the_committee_method_section_states_both_rules() {
     let view = landeval::report::committee::view::build(&input);
     assert_eq!(view.model.rules.len(), 2, "{:?}", view.model.rules);
     assert!(view.model.rules[0].contains("TOPSIS 的正、负理想解只由具备该指标的项目按统一权重确定"));
-    // QL-0103-03 lacks GEP, satisfaction and village land per person
-    // (three indicators excluded): three cells filled.
+    // QL-0103-03 lacks satisfaction and village land per person (two
+    // indicators excluded; its GEP growth uses the estimate from its land
+    // use structure): two cells filled.
     assert!(
-        view.model.rules[1].contains("本次共填补 3 个单元格"),
+        view.model.rules[1].contains("本次共填补 2 个单元格"),
         "{}",
         view.model.rules[1]
     );
-    let markup = landeval::report::engine::render_typst(landeval::report::committee::TEMPLATE, &view, None).unwrap();
-    assert!(markup.contains("本次共填补 3 个单元格"));
+    let markup = landeval::report::committee::volumes::main_markup(&view, None).unwrap();
+    assert!(markup.contains("本次共填补 2 个单元格"));
     assert!(markup.contains("按其重新分配后的权重计算"));
 }

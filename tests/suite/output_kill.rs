@@ -54,7 +54,7 @@ fn evaluate(out: &Path) -> Command {
         .args(fixtures())
         .arg("-o")
         .arg(out)
-        .args(["--date", "2025-07-01", "--draws", "0"]);
+        .args(["--date", "2025-12-31", "--draws", "0"]);
     c
 }
 

@@ -46,14 +46,20 @@ fn sample_view() -> &'static CommitteeView {
     VIEW.get_or_init(|| view::build(&sample().report_input().expect("dated")))
 }
 
-/// The rendered report of the sample province.
-fn sample_pdf() -> &'static [u8] {
-    static PDF: OnceLock<Vec<u8>> = OnceLock::new();
+/// The rendered report of the sample province: the main volume, then the scorecard annexes.
+fn sample_pdfs() -> &'static (Vec<u8>, Vec<Vec<u8>>) {
+    static PDF: OnceLock<(Vec<u8>, Vec<Vec<u8>>)> = OnceLock::new();
     PDF.get_or_init(|| {
         let dir = common::scratch("report-committee-pdf");
         let w = pipeline::write_committee(sample(), &dir, &RenderOptions::default()).expect("written");
-        std::fs::read(w.pdf).expect("pdf")
+        let annexes = w.annexes.iter().map(|a| std::fs::read(&a.path).expect("annex")).collect();
+        (std::fs::read(w.pdf).expect("pdf"), annexes)
     })
+}
+
+/// The main volume of the sample province's report.
+fn sample_pdf() -> &'static [u8] {
+    &sample_pdfs().0
 }
 
 fn card<'a>(view: &'a CommitteeView, id: &str) -> &'a Card {
@@ -403,7 +409,8 @@ fn the_report_has_a_table_of_contents_and_bookmarks() {
     {
         assert!(marks.iter().any(|m| m == section), "{section} in {marks:?}");
     }
-    // One bookmark per scorecard: 31 ranked, 9 vetoed.
+    // One bookmark per scorecard, in the annex volumes: 31 ranked, 9 vetoed.
+    let marks: Vec<String> = sample_pdfs().1.iter().flat_map(|a| bookmarks(a)).collect();
     assert_eq!(marks.iter().filter(|m| m.starts_with("第 ")).count(), 31);
     assert_eq!(marks.iter().filter(|m| m.starts_with("一票否决　")).count(), 9);
     assert!(marks.contains(&format!("第 1 名　{}", name_of("QL-0101-01"))));

@@ -35,8 +35,9 @@ fn options(args: &LetterheadArgs) -> Result<BulletinOptions> {
     };
     if let Some(n) = &args.doc_number {
         let written = doc_number(n);
+        // Said even under --quiet: the document does not print what was typed.
         if written != n.trim() {
-            eprintln!("发文字号按 GB/T 9704 写作“{written}”（输入为“{n}”）");
+            println!("发文字号按 GB/T 9704 写作“{written}”（输入为“{n}”）");
         }
     }
     Ok(BulletinOptions {

@@ -229,6 +229,12 @@ impl Volumes<'_> {
     }
 }
 
+/// The typst markup of the main volume of `view` alone (no annexes), as a
+/// template override would render it.
+pub fn main_markup(view: &super::view::CommitteeView, templates: Option<&std::path::Path>) -> Result<String> {
+    markup(&Value::from(Serde(view)), &[], &[], None, templates)
+}
+
 /// The typst markup of the main volume (`annex` `None`) or of annex
 /// `annexes[k]`: the template rendered with the view `base` (its own
 /// `cards` are ignored), `volume` and that volume's `cards`.

@@ -278,8 +278,12 @@ pub fn issue_finding(issue: &ScoreIssue, model: &Model, dict: &FieldDict, origin
             status,
             fields,
         } => {
+            // The blank cells to fill when they can be named, else the fields.
+            let (at, cells) = cells_to_fill(project, fields, dict, origins);
             let names: Vec<&str> = fields.iter().map(|f| dict.label(f).unwrap_or(f)).collect();
-            let what = if names.is_empty() {
+            let what = if !cells.is_empty() {
+                format!("缺少：{}", cells.join("、"))
+            } else if names.is_empty() {
                 "计算结果无效（如除数为 0）".to_string()
             } else {
                 format!("缺少：{}", names.join("、"))
@@ -291,8 +295,10 @@ pub fn issue_finding(issue: &ScoreIssue, model: &Model, dict: &FieldDict, origin
             };
             Finding {
                 severity,
-                origin: origins.cell(project, "project_id").cloned().unwrap_or_default(),
-                raw: project.clone(),
+                origin: at
+                    .or_else(|| origins.cell(project, "project_id").cloned())
+                    .unwrap_or_default(),
+                raw: String::new(),
                 message: format!(
                     "项目“{project}”指标“{}”{what}；{outcome}",
                     indicator_name(model, indicator)
@@ -305,10 +311,8 @@ pub fn issue_finding(issue: &ScoreIssue, model: &Model, dict: &FieldDict, origin
     }
 }
 
-/// An unknown red line as an error naming the cells to fill: the blank
-/// input cells its condition depends on (through derived fields), at the
-/// project's row and the field's column of each sheet. Located at the
-/// first such cell.
+/// An unknown red line as an error naming the cells to fill, located at
+/// the first of them.
 fn redline_unknown(
     project: &str,
     veto: &str,
@@ -317,12 +321,42 @@ fn redline_unknown(
     dict: &FieldDict,
     origins: &Origins,
 ) -> Finding {
+    let (first, cells) = cells_to_fill(project, fields, dict, origins);
+    let what = if cells.is_empty() {
+        "所需数据无法计算".to_string()
+    } else {
+        format!("请填写{}", cells.join("、"))
+    };
+    Finding {
+        severity: Severity::Error,
+        origin: first
+            .or_else(|| origins.cell(project, "project_id").cloned())
+            .unwrap_or_default(),
+        raw: String::new(),
+        message: format!(
+            "项目“{project}”红线“{}”无法核查（{}）：{what}（确不涉及的填“不涉及”）；核实前该项目不得入选示范、不得获得奖补",
+            veto_name(model, veto),
+            veto_status(VetoStatus::Unknown)
+        ),
+    }
+}
+
+/// The blank input cells behind `fields` (through derived fields), each
+/// `“名称”（文件 / 工作表 / 单元格）` at the project's row and the field's
+/// column of its sheet, or saying that the column or the row is missing;
+/// with the first such cell.
+fn cells_to_fill(
+    project: &str,
+    fields: &[String],
+    dict: &FieldDict,
+    origins: &Origins,
+) -> (Option<crate::ingest::Origin>, Vec<String>) {
     let mut first = None;
     let mut cells = Vec::new();
     for f in crate::report::fields::input_fields(dict, fields.iter().cloned()) {
         let Some(def) = dict.field(&f) else { continue };
-        // A filled value does not need filling; a “不涉及” that left the red
-        // line unknown does (e.g. 核定方式 不涉及 with new farmland > 0).
+        // A filled value does not need filling; a “不涉及” that left the
+        // value unknown does (e.g. 核定方式 不涉及 with new farmland > 0).
         if origins.cell(project, &f).is_some() && !origins.not_applicable.contains(project, &f) {
             continue;
         }
@@ -338,23 +372,7 @@ fn redline_unknown(
         first = first.or(at);
         cells.push(format!("“{}”（{place}）", def.name));
     }
-    let what = if cells.is_empty() {
-        "所需数据无法计算".to_string()
-    } else {
-        format!("请填写{}", cells.join("、"))
-    };
-    Finding {
-        severity: Severity::Error,
-        origin: first
-            .or_else(|| origins.cell(project, "project_id").cloned())
-            .unwrap_or_default(),
-        raw: project.to_string(),
-        message: format!(
-            "项目“{project}”红线“{}”无法核查（{}）：{what}（确不涉及的填“不涉及”）；核实前该项目不得入选示范、不得获得奖补",
-            veto_name(model, veto),
-            veto_status(VetoStatus::Unknown)
-        ),
-    }
+    (first, cells)
 }
 
 /// An adjustment rule's points as the method table shows them: `+2`, `-2/次，至多 6`.
