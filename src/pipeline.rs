@@ -106,7 +106,13 @@ pub fn evaluate_observed(
     crate::model::inputs::review(&mut dataset, &model, &dict, date);
     let table = progress.stage(Stage::Metrics, || metrics::compute_with(&dataset, &model.prices))?;
     let not_applicable = metrics::not_applicable(&table.frame, &dataset.origins.not_applicable, &dict)?;
-    let eval = score::evaluate_observed(&table.frame, &model, &not_applicable, score::robust::threads(), progress)?;
+    let eval = score::evaluate_observed(
+        &table.frame,
+        &model,
+        &not_applicable,
+        score::robust::threads(),
+        progress,
+    )?;
     let mut log = dataset.log.clone();
     log.findings.extend(table.findings);
     log.findings.extend(

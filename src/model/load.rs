@@ -4,8 +4,8 @@
 //! too large to represent) are refused: a model computes with finite numbers.
 
 use super::{
-    Adjust, BulletinMeta, Dimension, Indicator, Model, ModelMeta, Prices, RedlineException, Reward, Robustness, Selection, Target,
-    Veto, Weights,
+    Adjust, BulletinMeta, Dimension, Indicator, Model, ModelMeta, Prices, RedlineException, Reward, Robustness,
+    Selection, Target, Veto, Weights,
 };
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;

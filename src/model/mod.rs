@@ -383,8 +383,9 @@ impl Model {
     /// Parse a model from TOML text; `origin` names it in messages. The
     /// error lists every problem found, one per line, with its line number.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        let mut m = load::parse(text)
-            .map_err(|errors| anyhow::anyhow!("评估模型 {origin} 有 {} 处错误：\n{}", errors.len(), errors.join("\n")))?;
+        let mut m = load::parse(text).map_err(|errors| {
+            anyhow::anyhow!("评估模型 {origin} 有 {} 处错误：\n{}", errors.len(), errors.join("\n"))
+        })?;
         redlines::resolve(&mut m).map_err(|e| anyhow::anyhow!("评估模型 {origin} 的红线设置有误：{e:#}"))?;
         Ok(m)
     }

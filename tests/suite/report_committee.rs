@@ -52,7 +52,11 @@ fn sample_pdfs() -> &'static (Vec<u8>, Vec<Vec<u8>>) {
     PDF.get_or_init(|| {
         let dir = common::scratch("report-committee-pdf");
         let w = pipeline::write_committee(sample(), &dir, &RenderOptions::default()).expect("written");
-        let annexes = w.annexes.iter().map(|a| std::fs::read(&a.path).expect("annex")).collect();
+        let annexes = w
+            .annexes
+            .iter()
+            .map(|a| std::fs::read(&a.path).expect("annex"))
+            .collect();
         (std::fs::read(w.pdf).expect("pdf"), annexes)
     })
 }
@@ -117,7 +121,10 @@ fn statistics_are_over_the_eligible_projects() {
     let counts: Vec<&str> = s.grades.iter().map(|g| g.count.as_str()).collect();
     assert_eq!(counts, ["5", "6", "15", "5"]);
     // The bulletin states the same mean.
-    let bulletin = landeval::report::bulletin::view::build(&sample().report_input().unwrap(), &landeval::report::bulletin::BulletinOptions::issued_by("青岚省自然资源厅"));
+    let bulletin = landeval::report::bulletin::view::build(
+        &sample().report_input().unwrap(),
+        &landeval::report::bulletin::BulletinOptions::issued_by("青岚省自然资源厅"),
+    );
     assert!(
         bulletin.intro.contains("未否决项目平均得分73.46分"),
         "{}",

@@ -755,9 +755,9 @@ fn robustness_notes(input: &ReportInput) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::committee::volumes;
     use crate::report::committee::problems::{Advice, Problem, ProblemLine};
     use crate::report::committee::quality::{FindingGroup, TallyRow};
+    use crate::report::committee::volumes;
     use crate::report::engine::{self, fonts::FontSet, placeholder_charts};
     use crate::report::parts::InputRow;
 

@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-pub mod layers;
 pub mod hostile;
+pub mod layers;
 pub mod xlsb;
 
 use landeval::fields::FieldDict;
