@@ -26,7 +26,7 @@ pub fn progress(quiet: bool, msg: &str) {
 pub fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
     let mut paths = Vec::new();
     for f in files {
-        if f.is_dir() {
+        if f.is_dir() && !landeval::ingest::is_geodatabase(f) {
             let found = input_files_in(f)?;
             if found.is_empty() {
                 return Err(Error::data(anyhow!(
@@ -54,7 +54,9 @@ fn input_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
         let entries = std::fs::read_dir(&d).with_context(|| format!("无法读取文件夹 {}", d.display()))?;
         for entry in entries {
             let path = entry.with_context(|| format!("无法读取文件夹 {}", d.display()))?.path();
-            if path.is_dir() {
+            if landeval::ingest::is_geodatabase(&path) {
+                out.push(path);
+            } else if path.is_dir() {
                 stack.push(path);
             } else if path
                 .file_name()

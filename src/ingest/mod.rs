@@ -59,7 +59,7 @@ impl Source {
         let name = path
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        if path.is_dir() && name.to_lowercase().ends_with(".gdb") {
+        if is_geodatabase(path) {
             return Ok(Self::new(name, Vec::new()));
         }
         let data = std::fs::read(path).map_err(|e| anyhow::anyhow!(read_error(path, &e)))?;
@@ -71,14 +71,28 @@ impl Source {
     }
 }
 
-/// File extensions landeval reads (lower case): workbooks, csv and parquet tables.
-pub const INPUT_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "parquet"];
+/// File extensions landeval reads (lower case): workbooks, csv and parquet
+/// tables, and survey layers (a `.shp` brings its `.dbf`, `.shx`, `.prj` and
+/// `.cpg`; an `.mdb` is read only to say how to export it).
+pub const INPUT_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv", "parquet", "shp", "gpkg", "geojson", "mdb",
+];
 
 /// Whether a file name is an input landeval reads (by extension; Excel's
 /// `~$` lock files are not).
 pub fn is_input_file(name: &str) -> bool {
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     !name.starts_with("~$") && ext.is_some_and(|e| INPUT_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Whether a folder is an ESRI FileGDB (`*.gdb`), an input of its own (it
+/// is refused with a message saying how to export it) rather than a folder
+/// of inputs.
+pub fn is_geodatabase(path: &Path) -> bool {
+    path.is_dir()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gdb"))
 }
 
 /// Why a file could not be read, in Chinese with the path and what to do

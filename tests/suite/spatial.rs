@@ -442,7 +442,10 @@ fn bad_layers_are_findings_naming_file_and_feature_and_the_run_goes_on() {
     assert!(warned_about(&ds, &file, "没有耕地图斑"));
     assert!(warned_about(&ds, "县级数据库.gdb", "GeoPackage"));
     assert!(warned_about(&ds, "整治前地类图斑.shp", "无法判断图层属于哪个项目"));
-    assert!(!ds.log.has_errors());
+    // Only the FileGDB, whose layers cannot be read, is an error.
+    let errors: Vec<_> = ds.log.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].origin.file, "县级数据库.gdb");
 }
 
 #[test]
@@ -567,4 +570,36 @@ fn the_sample_layers_agree_with_the_sample_workbooks() {
     let demo = landeval::pipeline::demo_sources();
     assert!(demo.iter().any(|s| s.name == "QL-0103-02-整治前.dbf"));
     assert!(demo.iter().any(|s| s.name == "QL-0201-03-国土调查.gpkg"));
+}
+
+#[test]
+fn a_folder_input_brings_its_survey_layers_and_refuses_a_filegdb() {
+    // A county's folder: its workbook, the layers in a subfolder and a FileGDB.
+    let dir = common::scratch("spatial_folder_input");
+    let sample = common::repo().join("fixtures/sample-province");
+    std::fs::create_dir_all(dir.join("空间数据")).expect("dir");
+    std::fs::create_dir_all(dir.join("县级数据库.gdb")).expect("gdb");
+    std::fs::copy(sample.join("澜坪县.xlsx"), dir.join("澜坪县.xlsx")).expect("copy");
+    for stage in ["整治前", "整治后"] {
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            let name = format!("QL-0103-02-{stage}.{ext}");
+            std::fs::copy(sample.join("空间数据").join(&name), dir.join("空间数据").join(&name)).expect("copy");
+        }
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_landeval"))
+        .arg("validate")
+        .arg(&dir)
+        .arg("-o")
+        .arg(dir.join("数据质量.xlsx"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "the FileGDB is an error: {stdout}");
+    assert!(stdout.contains("[错误] 县级数据库.gdb："), "{stdout}");
+    for stage in ["整治前", "整治后"] {
+        assert!(
+            stdout.contains(&format!("QL-0103-02-{stage}.shp：项目 QL-0103-02 {stage}地类图斑图层，耕地图斑 ")),
+            "{stdout}"
+        );
+    }
 }

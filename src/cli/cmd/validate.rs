@@ -7,6 +7,7 @@ use crate::cli::session::{checked_model, load_fonts, read_sources};
 use anyhow::anyhow;
 use landeval::error::{Error, Result};
 use landeval::fields::FieldDict;
+use landeval::ingest::layers::{Layer, LayerKind};
 use landeval::pipeline;
 use landeval::report::{output, workbook};
 use std::path::Path;
@@ -17,6 +18,7 @@ pub fn run(input: &InputArgs, out: &Path, font_dir: Option<&Path>, quiet: bool) 
     let fonts = load_fonts(font_dir)?;
     let dict = FieldDict::bundled();
     let ds = pipeline::read_with(&sources, &dict, &fonts, &input.limits.limits());
+    let layers: Vec<String> = ds.layers.layers.iter().map(layer_line).collect();
     let model_id = model.model.id.clone();
     let mut log = ds.log.clone();
     match pipeline::evaluate(ds, dict, model, None) {
@@ -35,6 +37,9 @@ pub fn run(input: &InputArgs, out: &Path, font_dir: Option<&Path>, quiet: bool) 
             t.file, t.sheet, t.rows_read, t.rows_used, t.rows_skipped
         );
     }
+    for line in &layers {
+        println!("{line}");
+    }
     output::write_one(out, |tmp| workbook::write_quality_workbook(tmp, &log))?;
     if !quiet {
         println!("数据质量报告：{}", out.display());
@@ -43,4 +48,15 @@ pub fn run(input: &InputArgs, out: &Path, font_dir: Option<&Path>, quiet: bool) 
         return Err(Error::data(anyhow!("输入数据有错误，请按上表修改后重新提交")));
     }
     Ok(())
+}
+
+/// What a survey layer gave: its project, stage, kind and polygons.
+fn layer_line(l: &Layer) -> String {
+    let stage = l.stage.map_or("", |s| s.label());
+    let polygons = if l.kind == LayerKind::Dltb {
+        format!("耕地图斑 {} 个，其他地类图斑 {} 个", l.patches.len(), l.non_farmland)
+    } else {
+        format!("图斑 {} 个", l.patches.len())
+    };
+    format!("{}：项目 {} {stage}{}图层，{polygons}", l.file, l.project, l.kind.label())
 }

@@ -156,7 +156,8 @@ fn read_one(
     let lower = src.name.to_lowercase();
     let file = Origin::new(&src.name, "", String::new());
     if lower.ends_with(".gdb") || lower.ends_with(".mdb") {
-        log.warn(file, "", export_hint(&src.name));
+        // An error: the layers it holds would silently be missing from the evidence.
+        log.error(file, "", export_hint(&src.name));
         return Vec::new();
     }
     if let Some(stem) = part_stem(&lower) {
