@@ -40,10 +40,7 @@ pub fn read_sources(files: &[PathBuf]) -> Result<Vec<Source>> {
             paths.push(f.clone());
         }
     }
-    paths
-        .iter()
-        .map(|p| Source::from_path(p).map_err(Error::data))
-        .collect()
+    Source::from_paths(&paths).map_err(Error::data)
 }
 
 /// Input files under a folder, sorted by path.

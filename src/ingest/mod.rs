@@ -29,6 +29,7 @@ use cell::Value;
 pub use limits::Limits;
 pub use log::{Finding, Origin, QualityLog, Severity, SheetTally};
 use polars::prelude::{Column, DataFrame, NamedFrom, Series};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -56,6 +57,24 @@ impl Source {
     /// brings the parts beside it; a FileGDB folder is kept by name only, so
     /// that ingest can say how to export it.
     pub fn from_path(path: &Path) -> Result<Self> {
+        Self::read_path(path, &mut layers::shapefile::siblings_on_disk)
+    }
+
+    /// Read files as [`Source::from_path`] reads each (stopping at the first that cannot be
+    /// read), listing each folder of Shapefiles once for all its `.shp` files.
+    pub fn from_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<Self>> {
+        let mut folders = HashMap::new();
+        paths
+            .iter()
+            .map(|p| {
+                Self::read_path(p.as_ref(), &mut |shp| {
+                    layers::shapefile::siblings_listed(shp, &mut folders)
+                })
+            })
+            .collect()
+    }
+
+    fn read_path(path: &Path, siblings: &mut dyn FnMut(&Path) -> Vec<Source>) -> Result<Self> {
         let name = path
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -65,7 +84,7 @@ impl Source {
         let data = std::fs::read(path).map_err(|e| anyhow::anyhow!(read_error(path, &e)))?;
         let mut src = Self::new(grid::visible(&name), data);
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
-            src.siblings = layers::shapefile::siblings_on_disk(path);
+            src.siblings = siblings(path);
         }
         Ok(src)
     }
@@ -342,6 +361,19 @@ pub struct Collected {
     pub columns: HashMap<(String, String), BTreeMap<String, u32>>,
 }
 
+impl Collected {
+    /// Add what a later file's reading collected, as if it had been read into `self`.
+    fn append(&mut self, later: Collected) {
+        for (sheet, rows) in later.rows {
+            self.rows.entry(sheet).or_default().extend(rows);
+        }
+        self.texts.extend(later.texts);
+        self.tables.extend(later.tables);
+        self.unknown_units.extend(later.unknown_units);
+        self.columns.extend(later.columns);
+    }
+}
+
 /// Read all sources into a dataset, with the default limits.
 pub fn ingest(sources: &[Source], dict: &FieldDict) -> Dataset {
     ingest_with(sources, dict, &Limits::default())
@@ -349,28 +381,47 @@ pub fn ingest(sources: &[Source], dict: &FieldDict) -> Dataset {
 
 /// Read all sources into a dataset within the given limits.
 pub fn ingest_with(sources: &[Source], dict: &FieldDict, limits: &Limits) -> Dataset {
+    let given: std::collections::HashSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    // Files are read in parallel, each into rows and a log of its own; appended in input
+    // order they are what reading the files one after another gives (reading a file only
+    // adds to the rows and the log, never looks at what other files added).
+    let read: Vec<(Vec<InputFile>, bool, Collected, QualityLog)> = sources
+        .par_iter()
+        .map(|src| {
+            let mut log = QualityLog::default();
+            let mut collected = Collected::default();
+            // A sibling also given on its own is listed once.
+            let siblings = src.siblings.iter().filter(|s| !given.contains(s.name.as_str()));
+            let inputs = std::iter::once(src)
+                .chain(siblings)
+                .map(|s| InputFile {
+                    name: s.name.clone(),
+                    sha256: hex(&Sha256::digest(&s.data)),
+                    bytes: s.data.len(),
+                })
+                .collect();
+            // Layers are read later, bound to the ledger's projects.
+            let layer = layers::is_layer_file(&src.name);
+            if !layer && parquet::is_parquet(&src.name) {
+                parquet::read_patches(src, dict, limits, &mut collected, &mut log);
+            } else if !layer {
+                read_workbook(src, dict, limits, &mut collected, &mut log);
+            }
+            (inputs, layer, collected, log)
+        })
+        .collect();
     let mut log = QualityLog::default();
     let mut collected = Collected::default();
     let mut inputs = Vec::new();
     let mut layer_sources = Vec::new();
-    let given: std::collections::HashSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-    for src in sources {
-        // A sibling also given on its own is listed once.
-        let siblings = src.siblings.iter().filter(|s| !given.contains(s.name.as_str()));
-        for s in std::iter::once(src).chain(siblings) {
-            inputs.push(InputFile {
-                name: s.name.clone(),
-                sha256: hex(&Sha256::digest(&s.data)),
-                bytes: s.data.len(),
-            });
-        }
-        if layers::is_layer_file(&src.name) {
+    for (src, (files, layer, c, l)) in sources.iter().zip(read) {
+        inputs.extend(files);
+        if layer {
             layer_sources.push(src);
-        } else if parquet::is_parquet(&src.name) {
-            parquet::read_patches(src, dict, limits, &mut collected, &mut log);
-        } else {
-            read_workbook(src, dict, limits, &mut collected, &mut log);
         }
+        collected.append(c);
+        log.findings.extend(l.findings);
+        log.tallies.extend(l.tallies);
     }
     let manifest = layers::manifest_of(collected.rows.get("layer_manifest"));
     let mut ds = assemble(collected, dict, log, inputs);

@@ -10,6 +10,8 @@ use super::dbf::Dbf;
 use super::{Crs, RawFeature, RawLayer, feature};
 use crate::ingest::Source;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// Shape types of polygons (plain, Z, M).
 const POLYGON_TYPES: [i32; 3] = [5, 15, 25];
@@ -26,36 +28,68 @@ fn part<'a>(shp: &'a Source, all: &[&'a Source], ext: &str) -> Option<&'a Source
 
 /// The parts beside a `.shp` on disk (any case of the extension).
 pub fn siblings_on_disk(shp: &std::path::Path) -> Vec<Source> {
+    siblings_listed(shp, &mut HashMap::new())
+}
+
+/// As [`siblings_on_disk`], each folder listed once into `folders` (a folder of thousands
+/// of layers is then not listed again for each of its `.shp` files).
+pub fn siblings_listed(shp: &Path, folders: &mut HashMap<PathBuf, FolderParts>) -> Vec<Source> {
     let (Some(dir), Some(stem)) = (shp.parent(), shp.file_stem()) else {
         return Vec::new();
     };
     let stem = stem.to_string_lossy().to_lowercase();
-    let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        std::path::Path::new(".")
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
     } else {
         dir
-    }) else {
-        return Vec::new();
     };
-    let mut out: Vec<Source> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
+    folders
+        .entry(dir.to_path_buf())
+        .or_insert_with(|| FolderParts::list(dir))
+        .siblings(&stem)
+}
+
+/// The Shapefile parts in a folder (not `.shp` itself), by lower-case stem, in listing order.
+#[derive(Debug, Default)]
+pub struct FolderParts(HashMap<String, Vec<PathBuf>>);
+
+impl FolderParts {
+    /// List a folder (nothing when it cannot be read).
+    pub fn list(dir: &Path) -> Self {
+        let mut by_stem: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Self(by_stem);
+        };
+        for p in entries.filter_map(Result::ok).map(|e| e.path()) {
             let n = p
                 .file_name()
                 .map(|n| n.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
-            n.strip_prefix(&stem)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|ext| super::SHAPEFILE_PARTS.contains(&ext))
-        })
-        .filter_map(|p| {
-            let data = std::fs::read(&p).ok()?;
-            Some(Source::new(p.file_name()?.to_string_lossy().into_owned(), data))
-        })
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
+            // `stem.ext` for a part extension: `n` is filed under `stem`.
+            for ext in super::SHAPEFILE_PARTS {
+                if let Some(stem) = n.strip_suffix(ext).and_then(|r| r.strip_suffix('.')) {
+                    by_stem.entry(stem.to_string()).or_default().push(p.clone());
+                }
+            }
+        }
+        Self(by_stem)
+    }
+
+    /// The parts of `stem` (lower case), read, sorted by name; unreadable ones left out.
+    fn siblings(&self, stem: &str) -> Vec<Source> {
+        let mut out: Vec<Source> = self
+            .0
+            .get(stem)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let data = std::fs::read(p).ok()?;
+                Some(Source::new(p.file_name()?.to_string_lossy().into_owned(), data))
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
 }
 
 fn be_i32(b: &[u8], at: usize) -> Option<i32> {
@@ -188,19 +222,22 @@ fn record_shape(data: &[u8], at: usize) -> Result<MultiPolygon<f64>, String> {
     if data.len() < pts_at + 16 * points {
         return Err("记录损坏（坐标点超出文件范围）".into());
     }
+    if parts == 1 {
+        // One ring: an outer ring whichever way it runs (what `assemble` makes of it), without the part list.
+        let first = le_i32(data, c + 44).unwrap_or(0).max(0) as usize;
+        let ring = ring_at(data, pts_at, first.min(points), points);
+        if ring.len() < 3 {
+            return Err("空几何（环的点数不足）".into());
+        }
+        return Ok(MultiPolygon(vec![Polygon::new(LineString::new(ring), vec![])]));
+    }
     let mut starts: Vec<usize> = (0..parts)
         .map(|p| le_i32(data, c + 44 + 4 * p).unwrap_or(0).max(0) as usize)
         .collect();
     starts.push(points);
     let mut rings = Vec::with_capacity(parts);
     for w in starts.windows(2) {
-        let (a, b) = (w[0].min(points), w[1].min(points));
-        let ring: Vec<Coord<f64>> = (a..b)
-            .map(|k| Coord {
-                x: le_f64(data, pts_at + 16 * k).unwrap_or(f64::NAN),
-                y: le_f64(data, pts_at + 16 * k + 8).unwrap_or(f64::NAN),
-            })
-            .collect();
+        let ring = ring_at(data, pts_at, w[0].min(points), w[1].min(points));
         if ring.len() >= 3 {
             rings.push(LineString::new(ring));
         }
@@ -209,6 +246,16 @@ fn record_shape(data: &[u8], at: usize) -> Result<MultiPolygon<f64>, String> {
         return Err("空几何（环的点数不足）".into());
     }
     Ok(assemble(rings))
+}
+
+/// Points `a..b` of a record whose points start at byte `pts_at`.
+fn ring_at(data: &[u8], pts_at: usize, a: usize, b: usize) -> Vec<Coord<f64>> {
+    (a..b)
+        .map(|k| Coord {
+            x: le_f64(data, pts_at + 16 * k).unwrap_or(f64::NAN),
+            y: le_f64(data, pts_at + 16 * k + 8).unwrap_or(f64::NAN),
+        })
+        .collect()
 }
 
 /// Signed area of a ring (positive when anticlockwise).
