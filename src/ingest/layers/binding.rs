@@ -171,15 +171,20 @@ pub struct Bound {
 
 impl Bound {
     /// The project of a feature; features naming no known project are counted.
-    pub(crate) fn project_of(&self, f: &RawFeature, index: usize, problems: &mut Problems) -> Option<String> {
+    pub(crate) fn project_of<'a>(
+        &'a self,
+        f: &'a RawFeature,
+        index: usize,
+        problems: &mut Problems,
+    ) -> Option<&'a str> {
         if let Some(p) = &self.project {
-            return Some(p.clone());
+            return Some(p);
         }
-        let value = self.project_field.and_then(|c| f.values.get(c).cloned().flatten());
-        match value.map(|v| v.trim().to_string()) {
-            Some(v) if self.known.contains(&v) => Some(v),
+        let value = self.project_field.and_then(|c| f.values.get(c)?.as_deref());
+        match value.map(str::trim) {
+            Some(v) if self.known.contains(v) => Some(v),
             other => {
-                problems.unknown_project(index, other.unwrap_or_default());
+                problems.unknown_project(index, other.unwrap_or_default().to_string());
                 None
             }
         }

@@ -39,6 +39,33 @@ impl Encoding {
         }
     }
 
+    /// Whether the bytes are text in this encoding (as [`Encoding::decode`] would find, without the copy).
+    pub fn accepts(self, bytes: &[u8]) -> bool {
+        match self {
+            Encoding::Utf8 => std::str::from_utf8(bytes).is_ok(),
+            Encoding::Gbk => {
+                use encoding_rs::DecoderResult;
+                if bytes.is_ascii() {
+                    return true;
+                }
+                // The decoder `decode_without_bom_handling_and_without_replacement` runs, into a
+                // buffer on the stack instead of a new string.
+                let mut decoder = GB18030.new_decoder_without_bom_handling();
+                let mut out = [0u8; 256];
+                let mut rest = bytes;
+                loop {
+                    let (result, read, _) = decoder.decode_to_utf8_without_replacement(rest, &mut out, true);
+                    rest = &rest[read..];
+                    match result {
+                        DecoderResult::InputEmpty => return true,
+                        DecoderResult::OutputFull => {}
+                        DecoderResult::Malformed(..) => return false,
+                    }
+                }
+            }
+        }
+    }
+
     /// Decode, replacing what cannot be decoded.
     pub fn decode_lossy(self, bytes: &[u8]) -> String {
         self.decode(bytes).unwrap_or_else(|| match self {
@@ -150,16 +177,13 @@ impl<'a> Dbf<'a> {
     /// Pick the encoding: the `.cpg` one when the bytes agree, else whichever decodes every text value.
     fn choose_encoding(&mut self, cpg: Option<Encoding>, names: &[&[u8]]) {
         let first_bad = |enc: Encoding| -> Option<usize> {
-            if names.iter().any(|n| enc.decode(n).is_none()) {
+            if names.iter().any(|n| !enc.accepts(n)) {
                 return Some(0);
             }
-            (0..self.count).find(|&i| {
-                self.fields
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| f.kind == b'C')
-                    .any(|(c, _)| enc.decode(self.raw(i, c)).is_none())
-            })
+            let text: Vec<usize> = (0..self.fields.len())
+                .filter(|&c| self.fields[c].kind == b'C')
+                .collect();
+            (0..self.count).find(|&i| text.iter().any(|&c| !enc.accepts(self.raw(i, c))))
         };
         let order = match cpg {
             Some(Encoding::Gbk) => [Encoding::Gbk, Encoding::Utf8],
@@ -222,5 +246,37 @@ mod tests {
         let t = Dbf::open(&gbk, Some("UTF-8")).expect("dbf");
         assert_eq!(t.encoding, Encoding::Gbk);
         assert!(t.encoding_problem.is_some());
+    }
+
+    #[test]
+    fn accepting_bytes_is_decoding_them() {
+        let long = "水田旱地".repeat(200);
+        let mut samples: Vec<Vec<u8>> = vec![
+            b"plain".to_vec(),
+            long.clone().into_bytes(),
+            vec![0x81],
+            vec![0xff, 0xfe, 0x41],
+        ];
+        for enc in [Encoding::Gbk, Encoding::Utf8] {
+            let text = dbf_bytes(
+                &[DbfColumn::text("T", 250)],
+                &[vec![Some(long[..300].to_string())]],
+                enc,
+            );
+            samples.push(text);
+        }
+        let gbk = GB18030.encode(&long).0.into_owned();
+        samples.push(gbk.clone());
+        samples.push(gbk[..gbk.len() - 1].to_vec());
+        for b in &samples {
+            for enc in [Encoding::Gbk, Encoding::Utf8] {
+                assert_eq!(
+                    enc.accepts(b),
+                    enc.decode(b).is_some(),
+                    "{enc:?} {:?}",
+                    &b[..b.len().min(8)]
+                );
+            }
+        }
     }
 }

@@ -242,16 +242,24 @@ fn bind_and_keep(
         let Some(project) = bound.project_of(&f, f.index, &mut problems) else {
             continue;
         };
-        let layer = by_project.entry(project.clone()).or_insert_with(|| Layer {
-            file: raw.file.clone(),
-            project,
-            stage: bound.stage,
-            kind: bound.kind,
-            crs: crs.clone(),
-            patches: Vec::new(),
-            areas: AreaTally::default(),
-            non_farmland: 0,
-        });
+        if !by_project.contains_key(project) {
+            by_project.insert(
+                project.to_string(),
+                Layer {
+                    file: raw.file.clone(),
+                    project: project.to_string(),
+                    stage: bound.stage,
+                    kind: bound.kind,
+                    crs: crs.clone(),
+                    patches: Vec::new(),
+                    areas: AreaTally::default(),
+                    non_farmland: 0,
+                },
+            );
+        }
+        let Some(layer) = by_project.get_mut(project) else {
+            continue;
+        };
         feature::keep(&schema, &raw.crs, f, layer, gk, &mut problems);
     }
     problems.report(log);
