@@ -78,14 +78,19 @@ impl Bbox {
     }
 }
 
-/// Segments of a shape's rings that come within `near`.
-fn segments_near(s: &MultiPolygon<f64>, near: &Bbox) -> Vec<(Coord<f64>, Coord<f64>)> {
-    s.0.iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
-        .filter(|(a, b)| near.hits_segment(*a, *b))
-        .collect()
+/// Segments of a shape's rings that come within `near`, into `out` (cleared first).
+fn segments_near(s: &MultiPolygon<f64>, near: &Bbox, out: &mut Vec<(Coord<f64>, Coord<f64>)>) {
+    out.clear();
+    out.extend(
+        s.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|r| r.0.windows(2).map(|w| (w[0], w[1])))
+            .filter(|(a, b)| near.hits_segment(*a, *b)),
+    );
 }
+
+/// Segment lists reused from one shape pair to the next.
+type Scratch = [Vec<(Coord<f64>, Coord<f64>)>; 2];
 
 fn cross(o: Coord<f64>, a: Coord<f64>, b: Coord<f64>) -> f64 {
     (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
@@ -123,10 +128,31 @@ fn inside(p: Coord<f64>, s: &MultiPolygon<f64>) -> bool {
         .any(|poly| point_in_ring(p, poly.exterior()) && !poly.interiors().iter().any(|h| point_in_ring(p, h)))
 }
 
+/// Whether two shapes of finite coordinates have a segment each that starts at the same
+/// vertex. The segment test of [`within`] then finds those two segments 0 apart (the
+/// distance from that vertex to a segment starting there is exactly 0, and with a
+/// tolerance of 0 or more both segments reach the other shape's box), so it can be skipped.
+fn share_a_start(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> bool {
+    fn rings(s: &MultiPolygon<f64>) -> impl Iterator<Item = &[Coord<f64>]> {
+        s.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.0.as_slice())
+    }
+    fn starts(s: &MultiPolygon<f64>) -> impl Iterator<Item = &Coord<f64>> {
+        rings(s).flat_map(|r| &r[..r.len().saturating_sub(1)])
+    }
+    let finite = |s: &MultiPolygon<f64>| rings(s).flatten().all(|c| c.x.is_finite() && c.y.is_finite());
+    finite(a) && finite(b) && starts(a).any(|p| starts(b).any(|q| q == p))
+}
+
 /// Whether two shapes come within `tol` metres of each other (touching or overlapping counts).
-fn within(a: &MultiPolygon<f64>, ba: Bbox, b: &MultiPolygon<f64>, bb: Bbox, tol: f64) -> bool {
-    let sa = segments_near(a, &bb.grown(tol));
-    let sb = segments_near(b, &ba.grown(tol));
+fn within(a: &MultiPolygon<f64>, ba: Bbox, b: &MultiPolygon<f64>, bb: Bbox, tol: f64, scratch: &mut Scratch) -> bool {
+    if tol >= 0.0 && share_a_start(a, b) {
+        return true;
+    }
+    let [sa, sb] = scratch;
+    segments_near(a, &bb.grown(tol), sa);
+    segments_near(b, &ba.grown(tol), sb);
     let limit = tol * tol + 1e-9;
     if sa
         .iter()
@@ -157,6 +183,7 @@ pub fn block_ids(shapes: &[&MultiPolygon<f64>], tol: f64) -> Vec<usize> {
         .collect();
     let tree = RTree::bulk_load(items);
     let mut sets = Sets::new(shapes.len());
+    let mut scratch: Scratch = Default::default();
     for (i, b) in boxes.iter().enumerate() {
         let Some(b) = b else { continue };
         let g = b.grown(tol);
@@ -167,7 +194,7 @@ pub fn block_ids(shapes: &[&MultiPolygon<f64>], tol: f64) -> Vec<usize> {
                 continue;
             }
             let Some(bj) = boxes[j as usize] else { continue };
-            if within(shapes[i], *b, shapes[j as usize], bj, tol) {
+            if within(shapes[i], *b, shapes[j as usize], bj, tol, &mut scratch) {
                 sets.union(i as u32, j);
             }
         }
@@ -215,6 +242,91 @@ mod tests {
         let diagonal = [rect(0.0, 0.0, 10.0, 10.0), rect(13.0, 14.0, 23.0, 24.0)];
         assert_eq!(ids(&diagonal, 4.9), vec![0, 1]);
         assert_eq!(ids(&diagonal, 5.0), vec![0, 0]);
+    }
+
+    /// Blocks from every pair and the segment test alone (no R-tree, no shared-vertex shortcut).
+    fn blocks_by_every_pair(shapes: &[MultiPolygon<f64>], tol: f64) -> Vec<usize> {
+        let mut sets = Sets::new(shapes.len());
+        let mut scratch: Scratch = Default::default();
+        for i in 0..shapes.len() {
+            for j in i + 1..shapes.len() {
+                let (Some(bi), Some(bj)) = (Bbox::of(&shapes[i]), Bbox::of(&shapes[j])) else {
+                    continue;
+                };
+                let [sa, sb] = &mut scratch;
+                segments_near(&shapes[i], &bj.grown(tol), sa);
+                segments_near(&shapes[j], &bi.grown(tol), sb);
+                let limit = tol * tol + 1e-9;
+                let close = sa
+                    .iter()
+                    .any(|x| sb.iter().any(|y| segment_segment_sq(*x, *y) <= limit));
+                let first = |s: &MultiPolygon<f64>| s.0.first().and_then(|p| p.exterior().0.first().copied());
+                let nested = first(&shapes[i]).is_some_and(|p| inside(p, &shapes[j]))
+                    || first(&shapes[j]).is_some_and(|p| inside(p, &shapes[i]));
+                if close || nested {
+                    sets.union(i as u32, j as u32);
+                }
+            }
+        }
+        let mut of_root = std::collections::HashMap::new();
+        (0..shapes.len())
+            .map(|i| {
+                let r = sets.find(i as u32);
+                let next = of_root.len();
+                *of_root.entry(r).or_insert(next)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_are_those_of_the_segment_test_on_every_pair() {
+        use geo::{LineString, Polygon};
+        let mut state = 9u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        // A jittered grid: neighbours share corner nodes; about half the cells kept, some shrunk.
+        let n = 14;
+        let node: Vec<Vec<Coord<f64>>> = (0..=n)
+            .map(|i| {
+                (0..=n)
+                    .map(|j| Coord {
+                        x: i as f64 * 30.0 + 8.0 * (next() - 0.5),
+                        y: j as f64 * 30.0 + 8.0 * (next() - 0.5),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut shapes = Vec::new();
+        for i in 0..n {
+            for j in 0..n {
+                let r = next();
+                if r < 0.45 {
+                    continue;
+                }
+                let mut ring = vec![node[i][j], node[i + 1][j], node[i + 1][j + 1], node[i][j + 1]];
+                if r > 0.85 {
+                    // Shrunk towards its centre: apart from its neighbours by a few metres.
+                    let c = Coord {
+                        x: ring.iter().map(|p| p.x).sum::<f64>() / 4.0,
+                        y: ring.iter().map(|p| p.y).sum::<f64>() / 4.0,
+                    };
+                    for p in &mut ring {
+                        *p = Coord {
+                            x: c.x + (p.x - c.x) * 0.8,
+                            y: c.y + (p.y - c.y) * 0.8,
+                        };
+                    }
+                }
+                shapes.push(MultiPolygon(vec![Polygon::new(LineString::new(ring), vec![])]));
+            }
+        }
+        for tol in [0.0, 1.0, 3.0, 8.0] {
+            assert_eq!(ids(&shapes, tol), blocks_by_every_pair(&shapes, tol), "tolerance {tol}");
+        }
     }
 
     #[test]

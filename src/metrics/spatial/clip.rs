@@ -6,6 +6,7 @@ use crate::ingest::layers::Patch;
 use crate::ingest::layers::feature::point_in_ring;
 use geo::{Area, BooleanOps, BoundingRect, Coord, MultiPolygon, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Line};
+use std::borrow::Cow;
 
 /// A boundary prepared for many clips.
 pub struct Boundary {
@@ -45,7 +46,7 @@ impl Boundary {
     }
 
     /// The part of a patch inside the boundary; `None` when nothing is left.
-    pub fn clip(&self, p: &Patch) -> Option<Patch> {
+    pub fn clip<'a>(&self, p: &'a Patch) -> Option<Cow<'a, Patch>> {
         let (Some(b), Some(r)) = (self.bbox, p.shape.bounding_rect()) else {
             return None;
         };
@@ -56,7 +57,7 @@ impl Boundary {
         if self.edges.locate_in_envelope_intersecting(&env).next().is_none() {
             // No boundary edge near: wholly inside or wholly outside.
             let first = p.shape.0.first().and_then(|poly| poly.exterior().0.first().copied())?;
-            return self.contains(first).then(|| p.clone());
+            return self.contains(first).then_some(Cow::Borrowed(p));
         }
         let inter = p.shape.intersection(&self.shape);
         let planar = inter.unsigned_area();
@@ -68,10 +69,10 @@ impl Boundary {
         } else {
             1.0
         };
-        Some(Patch {
+        Some(Cow::Owned(Patch {
             shape: inter,
             area_mu: p.area_mu * share,
             planar_m2: planar,
-        })
+        }))
     }
 }

@@ -21,6 +21,7 @@ use anyhow::Result;
 use drawing::{Class, ProjectMap, StageShapes};
 use polars::prelude::{Column, DataFrame, NamedFrom, Series};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Default gap (metres) across which farmland patches still form one block.
@@ -112,7 +113,7 @@ fn perimeter(s: &geo::MultiPolygon<f64>) -> f64 {
 }
 
 /// Metrics of a stage's farmland patches; `block` is each patch's block id.
-pub fn stage_metrics(patches: &[Patch], block: &[usize], threshold_mu: f64) -> StageMetrics {
+pub fn stage_metrics(patches: &[Cow<Patch>], block: &[usize], threshold_mu: f64) -> StageMetrics {
     let np = patches.len() as f64;
     let ta: f64 = patches.iter().map(|p| p.area_mu).sum();
     let pos = |x: f64| (ta > 0.0).then_some(x);
@@ -120,10 +121,12 @@ pub fn stage_metrics(patches: &[Patch], block: &[usize], threshold_mu: f64) -> S
     for (p, b) in patches.iter().zip(block) {
         sizes[*b] += p.area_mu;
     }
+    let perimeters: Vec<f64> = patches.iter().map(|p| perimeter(&p.shape)).collect();
     let shapes: Vec<f64> = patches
         .iter()
-        .filter(|p| p.planar_m2 > 0.0)
-        .map(|p| 0.25 * perimeter(&p.shape) / p.planar_m2.sqrt())
+        .zip(&perimeters)
+        .filter(|(p, _)| p.planar_m2 > 0.0)
+        .map(|(p, len)| 0.25 * len / p.planar_m2.sqrt())
         .collect();
     let count = |f: &dyn Fn(f64) -> bool| sizes.iter().filter(|a| f(**a)).count() as f64;
     let contig_area: f64 = sizes.iter().filter(|a| **a >= threshold_mu).sum();
@@ -134,7 +137,7 @@ pub fn stage_metrics(patches: &[Patch], block: &[usize], threshold_mu: f64) -> S
         area_am: pos(patches.iter().map(|p| p.area_mu * p.area_mu).sum::<f64>() / ta),
         lpi: pos(patches.iter().map(|p| p.area_mu).fold(0.0, f64::max) / ta),
         scattered_n: patches.iter().filter(|p| p.area_mu < SCATTERED_MU).count() as f64,
-        perimeter_m: patches.iter().map(|p| perimeter(&p.shape)).sum(),
+        perimeter_m: perimeters.iter().sum(),
         msi: (!shapes.is_empty()).then(|| shapes.iter().sum::<f64>() / shapes.len() as f64),
         block_n: sizes.len() as f64,
         contig_n: count(&|a| a >= threshold_mu),
@@ -169,9 +172,9 @@ fn project_info(ds: &Dataset) -> Result<BTreeMap<String, ProjectInfo>> {
 
 /// The layers of one project, by kind and stage, clipped to its boundary when the CRS allows.
 struct ProjectLayers<'a> {
-    farmland: [Vec<Patch>; 2],
-    pbf: [Vec<Patch>; 2],
-    redline: [Vec<Patch>; 2],
+    farmland: [Vec<Cow<'a, Patch>>; 2],
+    pbf: [Vec<Cow<'a, Patch>>; 2],
+    redline: [Vec<Cow<'a, Patch>>; 2],
     has: [[bool; 2]; 3],
     boundary: Option<clip::Boundary>,
     areas: [AreaTally; 2],
@@ -189,7 +192,8 @@ fn gather<'a>(data: &'a SpatialData, project: &str) -> ProjectLayers<'a> {
     let boundary = (!bounds.is_empty())
         .then(|| clip::Boundary::new(bounds.iter().flat_map(|l| l.patches.iter().map(|p| p.shape.clone()))));
     let bkey = bounds.first().map(|l| l.crs.key.clone());
-    let take = |kind: LayerKind, s: Stage| -> (Vec<Patch>, bool, AreaTally) {
+    // Patches wholly inside the boundary (or with no boundary to clip to) are borrowed, not copied.
+    let take = |kind: LayerKind, s: Stage| -> (Vec<Cow<'a, Patch>>, bool, AreaTally) {
         let mut out = Vec::new();
         let mut tally = AreaTally::default();
         let mut any = false;
@@ -198,14 +202,14 @@ fn gather<'a>(data: &'a SpatialData, project: &str) -> ProjectLayers<'a> {
             tally.add(&l.areas);
             match (&boundary, &bkey) {
                 (Some(b), Some(k)) if *k == l.crs.key => out.extend(l.patches.iter().filter_map(|p| b.clip(p))),
-                _ => out.extend(l.patches.iter().cloned()),
+                _ => out.extend(l.patches.iter().map(Cow::Borrowed)),
             }
         }
         (out, any, tally)
     };
-    let mut farmland: [Vec<Patch>; 2] = Default::default();
-    let mut pbf: [Vec<Patch>; 2] = Default::default();
-    let mut redline: [Vec<Patch>; 2] = Default::default();
+    let mut farmland: [Vec<Cow<Patch>>; 2] = Default::default();
+    let mut pbf: [Vec<Cow<Patch>>; 2] = Default::default();
+    let mut redline: [Vec<Cow<Patch>>; 2] = Default::default();
     let mut areas: [AreaTally; 2] = Default::default();
     let mut has = [[false; 2]; 3];
     for (k, s) in Stage::BOTH.iter().enumerate() {
@@ -271,7 +275,7 @@ fn one_project(data: &SpatialData, project: &str, info: Option<&ProjectInfo>, op
 }
 
 /// Map class of each patch from its block's area.
-fn classes(patches: &[Patch], block: &[usize], threshold: f64) -> Vec<Class> {
+fn classes(patches: &[Cow<Patch>], block: &[usize], threshold: f64) -> Vec<Class> {
     let mut sizes = vec![0.0; block.iter().max().map_or(0, |m| m + 1)];
     for (p, b) in patches.iter().zip(block) {
         sizes[*b] += p.area_mu;

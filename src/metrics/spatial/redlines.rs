@@ -8,9 +8,10 @@
 use crate::ingest::layers::Patch;
 use geo::{Area, BooleanOps, BoundingRect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use std::borrow::Cow;
 
 /// Total official area (亩).
-pub fn total(patches: &[Patch]) -> f64 {
+pub fn total(patches: &[Cow<Patch>]) -> f64 {
     patches.iter().map(|p| p.area_mu).sum()
 }
 
@@ -19,7 +20,7 @@ fn same_shape(a: &Patch, b: &Patch) -> bool {
 }
 
 /// Area (亩) of `before` not covered by `after`.
-pub fn adjusted_out(before: &[Patch], after: &[Patch]) -> f64 {
+pub fn adjusted_out(before: &[Cow<Patch>], after: &[Cow<Patch>]) -> f64 {
     let items: Vec<GeomWithData<Rectangle<[f64; 2]>, usize>> = after
         .iter()
         .enumerate()
@@ -38,7 +39,7 @@ pub fn adjusted_out(before: &[Patch], after: &[Patch]) -> f64 {
         let env = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
         let candidates: Vec<&Patch> = tree
             .locate_in_envelope_intersecting(&env)
-            .map(|c| &after[c.data])
+            .map(|c| &*after[c.data])
             .collect();
         // Polygons of one layer do not overlap: an identical polygon covers it all.
         let covered = if candidates.iter().any(|a| same_shape(a, b)) {
