@@ -108,10 +108,7 @@ pub fn is_input_file(name: &str) -> bool {
 /// is refused with a message saying how to export it) rather than a folder
 /// of inputs.
 pub fn is_geodatabase(path: &Path) -> bool {
-    path.is_dir()
-        && path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("gdb"))
+    path.is_dir() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gdb"))
 }
 
 /// Why a file could not be read, in Chinese with the path and what to do

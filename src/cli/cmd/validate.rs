@@ -58,5 +58,10 @@ fn layer_line(l: &Layer) -> String {
     } else {
         format!("图斑 {} 个", l.patches.len())
     };
-    format!("{}：项目 {} {stage}{}图层，{polygons}", l.file, l.project, l.kind.label())
+    format!(
+        "{}：项目 {} {stage}{}图层，{polygons}",
+        l.file,
+        l.project,
+        l.kind.label()
+    )
 }
