@@ -443,7 +443,12 @@ fn bad_layers_are_findings_naming_file_and_feature_and_the_run_goes_on() {
     assert!(warned_about(&ds, "县级数据库.gdb", "GeoPackage"));
     assert!(warned_about(&ds, "整治前地类图斑.shp", "无法判断图层属于哪个项目"));
     // Only the FileGDB, whose layers cannot be read, is an error.
-    let errors: Vec<_> = ds.log.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    let errors: Vec<_> = ds
+        .log
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].origin.file, "县级数据库.gdb");
 }
@@ -598,7 +603,9 @@ fn a_folder_input_brings_its_survey_layers_and_refuses_a_filegdb() {
     assert!(stdout.contains("[错误] 县级数据库.gdb："), "{stdout}");
     for stage in ["整治前", "整治后"] {
         assert!(
-            stdout.contains(&format!("QL-0103-02-{stage}.shp：项目 QL-0103-02 {stage}地类图斑图层，耕地图斑 ")),
+            stdout.contains(&format!(
+                "QL-0103-02-{stage}.shp：项目 QL-0103-02 {stage}地类图斑图层，耕地图斑 "
+            )),
             "{stdout}"
         );
     }
