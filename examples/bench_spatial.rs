@@ -15,6 +15,10 @@
 //! generation alone is timed first and reported separately. With `whole`, all
 //! projects' files are made first and read as one dataset, as `landeval
 //! evaluate` does with files on disk (memory then grows with the province).
+//! With `BENCH_MAP_DIR=<dir>`, project 0's map is also written there (SVG and
+//! a one-page PDF), and every project's map as a scorecard draws it is laid
+//! out one per page, with and without the maps: the difference per page is
+//! what a map adds to a scorecard annex.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use landeval::fields::FieldDict;
@@ -261,6 +265,8 @@ struct Summary {
     map_vertices: usize,
     /// Size of the rendered before/after map (SVG text).
     svg_bytes: usize,
+    /// The map as a scorecard draws it (with `BENCH_MAP_DIR` only).
+    card_svg: Option<String>,
     findings: usize,
 }
 
@@ -309,7 +315,16 @@ fn run_project(p: usize, per_stage: usize, dict: &FieldDict) -> Summary {
     {
         write_map_pdf(std::path::Path::new(&dir), svg);
     }
+    let card_svg = std::env::var_os("BENCH_MAP_DIR").and_then(|_| {
+        let style = landeval::report::committee::view::card_map_style();
+        t.spatial
+            .maps()
+            .values()
+            .next()
+            .map(|m| landeval::report::engine::map::render_svg(m, &style))
+    });
     Summary {
+        card_svg,
         svg_bytes,
         np: get("layer_np_before") + get("layer_np_after"),
         blocks: get("blocks_n_before") + get("blocks_n_after"),
@@ -366,6 +381,47 @@ fn main() {
     );
     println!(
         "耕地图斑 {np:.0} 个，连片地块 {blocks:.0} 个，永久基本农田调出 {pbf:.1} 亩，地图顶点 {verts} 个，数据质量记录 {findings} 条"
+    );
+    let cards: Vec<String> = sums.into_iter().filter_map(|s| s.card_svg).collect();
+    if !cards.is_empty() {
+        card_map_bytes(&cards);
+    }
+}
+
+/// What the scorecard maps add to a PDF: pages each placing one project's
+/// map at the scorecard's size, against the same pages without the maps.
+fn card_map_bytes(svgs: &[String]) {
+    use landeval::report::engine::{VirtualFile, compile_pdf, fonts::FontSet};
+    let fonts = FontSet::load(None).expect("fonts");
+    let page = |k: usize, map: bool| {
+        let image = if map {
+            format!("#image(\"/maps/{k}.svg\")")
+        } else {
+            String::new()
+        };
+        format!("#set page(paper: \"a4\", margin: 20mm)\n= 项目 {k}\n{image}\n#pagebreak()\n")
+    };
+    let pdf = |map: bool| {
+        let markup: String = (0..svgs.len()).map(|k| page(k, map)).collect();
+        let files = svgs
+            .iter()
+            .enumerate()
+            .map(|(k, svg)| VirtualFile::new(format!("/maps/{k}.svg"), svg.as_bytes()))
+            .collect();
+        compile_pdf(markup, files, &fonts, [2025, 1, 1])
+            .expect("pdf")
+            .bytes
+            .len()
+    };
+    let (with, without) = (pdf(true), pdf(false));
+    let per_card = (with - without) as f64 / svgs.len() as f64;
+    println!(
+        "评分卡地图：{} 个，SVG 平均 {:.0} KB；PDF 有图 {:.2} MB、无图 {:.2} MB，每张评分卡的地图约 {:.1} KB",
+        svgs.len(),
+        svgs.iter().map(String::len).sum::<usize>() as f64 / 1e3 / svgs.len() as f64,
+        with as f64 / 1e6,
+        without as f64 / 1e6,
+        per_card / 1e3
     );
 }
 
