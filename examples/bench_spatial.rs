@@ -26,6 +26,11 @@
 //! on a shared machine) of the timed phase, the check sums and a fingerprint
 //! (SHA-256 of every spatial field, finding and map vertex) that must not
 //! change when the code gets faster.
+//!
+//! With `BENCH_MAP_DIR=<dir>`, project 0's map is also written there (SVG and
+//! a one-page PDF), and every project's map as a scorecard draws it is laid
+//! out one per page, with and without the maps: the difference per page is
+//! what a map adds to a scorecard annex.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use landeval::fields::FieldDict;
@@ -372,6 +377,8 @@ struct Summary {
     map_vertices: usize,
     /// Size of the rendered before/after maps (SVG text).
     svg_bytes: usize,
+    /// The map as a scorecard draws it (with `BENCH_MAP_DIR` only).
+    card_svg: Option<String>,
     findings: usize,
     /// SHA-256 of the spatial fields, findings and map vertices.
     fingerprint: [u8; 32],
@@ -453,8 +460,17 @@ fn summarize(ds: &ingest::Dataset, t: &metrics::ProjectTable, first: bool) -> Su
     if first && let (Some(dir), Some(svg)) = (std::env::var_os("BENCH_MAP_DIR"), svgs.first()) {
         write_map_pdf(Path::new(&dir), svg);
     }
+    let card_svg = std::env::var_os("BENCH_MAP_DIR").and_then(|_| {
+        let style = landeval::report::committee::view::card_map_style();
+        t.spatial
+            .maps()
+            .values()
+            .next()
+            .map(|m| landeval::report::engine::map::render_svg(m, &style))
+    });
     Summary {
         svg_bytes: svgs.iter().map(String::len).sum(),
+        card_svg,
         np: col("layer_np_before") + col("layer_np_after"),
         blocks: col("blocks_n_before") + col("blocks_n_after"),
         pbf_out: col("pbf_adjusted_layer"),
@@ -504,6 +520,47 @@ fn print_sums(sums: &[Summary], projects: usize) {
         "耕地图斑 {np:.0} 个，连片地块 {blocks:.0} 个，永久基本农田调出 {pbf:.1} 亩，地图顶点 {verts} 个，数据质量记录 {findings} 条"
     );
     println!("指纹 {print}");
+    let cards: Vec<&String> = sums.iter().filter_map(|s| s.card_svg.as_ref()).collect();
+    if !cards.is_empty() {
+        card_map_bytes(&cards);
+    }
+}
+
+/// What the scorecard maps add to a PDF: pages each placing one project's
+/// map at the scorecard's size, against the same pages without the maps.
+fn card_map_bytes(svgs: &[&String]) {
+    use landeval::report::engine::{VirtualFile, compile_pdf, fonts::FontSet};
+    let fonts = FontSet::load(None).expect("fonts");
+    let page = |k: usize, map: bool| {
+        let image = if map {
+            format!("#image(\"/maps/{k}.svg\")")
+        } else {
+            String::new()
+        };
+        format!("#set page(paper: \"a4\", margin: 20mm)\n= 项目 {k}\n{image}\n#pagebreak()\n")
+    };
+    let pdf = |map: bool| {
+        let markup: String = (0..svgs.len()).map(|k| page(k, map)).collect();
+        let files = svgs
+            .iter()
+            .enumerate()
+            .map(|(k, svg)| VirtualFile::new(format!("/maps/{k}.svg"), svg.as_bytes()))
+            .collect();
+        compile_pdf(markup, files, &fonts, [2025, 1, 1])
+            .expect("pdf")
+            .bytes
+            .len()
+    };
+    let (with, without) = (pdf(true), pdf(false));
+    let per_card = (with - without) as f64 / svgs.len() as f64;
+    println!(
+        "评分卡地图：{} 个，SVG 平均 {:.0} KB；PDF 有图 {:.2} MB、无图 {:.2} MB，每张评分卡的地图约 {:.1} KB",
+        svgs.len(),
+        svgs.iter().map(|s| s.len()).sum::<usize>() as f64 / 1e3 / svgs.len() as f64,
+        with as f64 / 1e6,
+        without as f64 / 1e6,
+        per_card / 1e3
+    );
 }
 
 fn main() {

@@ -1,4 +1,6 @@
-//! Render a sample project's before/after farmland map (not wired into the reports yet).
+//! Render a sample project's before/after farmland map on its own (the
+//! reports draw the same map on the scorecards, the self-assessment and the
+//! bulletin's typical cases).
 //!
 //! ```text
 //! cargo run --example map_preview [项目编号] [输出目录]
@@ -6,7 +8,7 @@
 //!
 //! Reads the bundled demo data (workbooks and survey layers), computes the
 //! metrics and writes `<编号>-耕地分布.svg` and a one-page `<编号>-耕地分布.pdf`
-//! (the SVG placed by typst at the A4 text width, as the reports will).
+//! (the SVG drawn at 170 mm and placed by typst at the A4 text width).
 
 use anyhow::{Context, Result};
 use landeval::fields::FieldDict;

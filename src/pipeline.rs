@@ -3,6 +3,7 @@
 use crate::fields::FieldDict;
 use crate::ingest::{self, Dataset, Finding, QualityLog, Severity, Source};
 use crate::metrics;
+use crate::metrics::spatial::drawing::ProjectMap;
 use crate::model::Model;
 use crate::progress::{Progress, Stage};
 use crate::report::engine::fonts::FontSet;
@@ -10,6 +11,7 @@ use crate::report::self_assessment::peers::PeerResults;
 use crate::report::{self, DateSource, RenderOptions, ReportDate, ReportInput, Written, text::vocab};
 use crate::score::{self, Evaluation};
 use anyhow::{Result, anyhow};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Sample county workbooks bundled in the binary for `landeval demo`.
@@ -34,6 +36,9 @@ pub struct Run {
     pub table: polars::prelude::DataFrame,
     /// Values written “不涉及” and the derived fields that follow from them.
     pub not_applicable: ingest::NotApplicable,
+    /// Each project's farmland map from its survey layers (simplified for
+    /// drawing only), by project id; projects without layers have none.
+    pub maps: BTreeMap<String, ProjectMap>,
 }
 
 impl Run {
@@ -50,6 +55,7 @@ impl Run {
             date: date.ymd,
             date_source: date.source,
             fields: &self.table,
+            maps: &self.maps,
         })
     }
 }
@@ -121,6 +127,12 @@ pub fn evaluate_observed(
             .map(|i| vocab::issue_finding(i, &model, &dict, &dataset.origins)),
     );
     let date = report_date(&dataset, date);
+    let maps = table
+        .spatial
+        .projects
+        .into_iter()
+        .filter_map(|p| Some((p.project, p.map?)))
+        .collect();
     Ok(Run {
         dict,
         model,
@@ -130,6 +142,7 @@ pub fn evaluate_observed(
         date,
         table: table.frame,
         not_applicable,
+        maps,
     })
 }
 

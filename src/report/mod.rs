@@ -23,12 +23,14 @@ pub mod workbook;
 
 use crate::fields::FieldDict;
 use crate::ingest::{Dataset, QualityLog};
+use crate::metrics::spatial::drawing::ProjectMap;
 use crate::model::Model;
 use crate::progress::Progress;
 use crate::score::Evaluation;
 use anyhow::Result;
 use engine::fonts::FontSet;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Everything a report is made from.
@@ -45,6 +47,9 @@ pub struct ReportInput<'a> {
     pub date_source: DateSource,
     /// Project-level field table (ingest + metrics), one row per project.
     pub fields: &'a polars::prelude::DataFrame,
+    /// Farmland maps from the survey layers, by project id (none for a
+    /// project without layers); drawn as the documents place them.
+    pub maps: &'a BTreeMap<String, ProjectMap>,
 }
 
 /// Where a document's date came from. Never the system clock.

@@ -1,18 +1,74 @@
 //! View pieces more than one document shows: the reproducibility stamp,
 //! a project's adjustments, where an indicator's data came from, a project's
-//! files, the red-line checklist with the rule, the values and the cells it read.
+//! files, the red-line checklist with the rule, the values and the cells it
+//! read, and a project's farmland map.
 //!
 //! A shared layer: it imports no document.
 
 use super::ReportInput;
+use super::engine::VirtualFile;
+use super::engine::map::{self, MapStyle, Panels};
 use super::fields::{FieldTable, Shown, input_fields, labelled};
 use super::text::{signed2, vocab};
 use crate::fields::FieldDict;
 use crate::ingest::Origins;
+use crate::metrics::spatial::drawing::ProjectMap;
 use crate::model::{Indicator, Model, Scale, Veto};
 use crate::score::{ProjectScore, VetoCheck, expr};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A project's farmland map as a document places it.
+#[derive(Serialize, Clone, Debug, Default)]
+pub struct MapView {
+    /// `整治前后耕地分布` (`整治后耕地分布` for the after panel alone).
+    pub title: String,
+    /// The SVG's path in the document (`/maps/….svg`); empty when the project has no map.
+    pub file: String,
+    /// Where the map comes from (under it); empty when there is no map.
+    pub note: String,
+    /// The line shown in place of the map; empty when there is one.
+    pub missing: String,
+    /// The line shown where a page leaves no room for the map; empty when there is no map.
+    pub no_room: String,
+}
+
+/// The map view of project `id` showing `panels`.
+pub fn map_view(input: &ReportInput, id: &str, panels: Panels) -> MapView {
+    let title = match panels {
+        Panels::Both => vocab::MAP_TITLE,
+        Panels::After => vocab::MAP_AFTER_TITLE,
+    }
+    .to_string();
+    match input.maps.get(id).filter(|m| map::drawable(m, panels)) {
+        Some(_) => MapView {
+            title: title.clone(),
+            file: map::file_path(id, panels),
+            note: vocab::MAP_NOTE.to_string(),
+            missing: String::new(),
+            no_room: vocab::MAP_NO_ROOM.to_string(),
+        },
+        None => MapView {
+            title,
+            file: String::new(),
+            note: String::new(),
+            missing: vocab::NO_MAP.to_string(),
+            no_room: String::new(),
+        },
+    }
+}
+
+/// The SVG file of project `id`'s map drawn in `style`, served at the path
+/// [`map_view`] gives; none when the project has no map to draw.
+pub fn map_file(maps: &BTreeMap<String, ProjectMap>, id: &str, style: &MapStyle) -> Option<VirtualFile> {
+    map_svg(maps, id, style).map(|(path, svg)| VirtualFile::new(path, svg))
+}
+
+/// [`map_file`] as (path, SVG text), for a page that inlines the SVG.
+pub fn map_svg(maps: &BTreeMap<String, ProjectMap>, id: &str, style: &MapStyle) -> Option<(String, String)> {
+    let m = maps.get(id).filter(|m| map::drawable(m, style.panels))?;
+    Some((map::file_path(id, style.panels), map::render_svg(m, style)))
+}
 
 /// The reproducibility stamp: model, tool version, SHA-256 of every input.
 #[derive(Serialize)]

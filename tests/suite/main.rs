@@ -21,6 +21,7 @@ mod output_kill;
 mod published_examples;
 mod report_bulletin;
 mod report_committee;
+mod report_maps;
 mod report_safety;
 mod report_self_assess;
 mod report_volumes;

@@ -2,7 +2,9 @@
 //! typical cases in sentences, problems found, progress against plan targets.
 
 use crate::report::ReportInput;
+use crate::report::engine::map::{MapStyle, Panels};
 use crate::report::fields::FieldTable;
+use crate::report::parts::{self, MapView};
 use crate::report::text::names::{name_words, project_label};
 use crate::report::text::{date_cn, fmt_num, fmt2, money, rank_text};
 use crate::score::{ProjectScore, Status, VetoStatus};
@@ -152,6 +154,18 @@ pub struct Case {
     pub total: String,
     pub accepted: bool,
     pub sentence: String,
+    /// The farmland after consolidation (drawn in [`case_map_style`]); the
+    /// bulletin shows nothing for a case without one.
+    pub map: MapView,
+}
+
+/// A typical case's map: the after panel alone, 90 mm wide (centred in the
+/// 156 mm type area), at most 90 mm high — about half a page.
+pub fn case_map_style() -> MapStyle {
+    MapStyle {
+        max_panel_height_mm: Some(90.0),
+        ..MapStyle::sized(90.0, Panels::After)
+    }
 }
 
 /// Province-wide completion of one kind of planned task.
@@ -523,6 +537,7 @@ fn cases(input: &ReportInput, selected: &[&ProjectScore]) -> Vec<Case> {
                 } else {
                     format!("通过整治，{}。", clauses.join("，"))
                 },
+                map: parts::map_view(input, &p.id, Panels::After),
             }
         })
         .collect()
@@ -645,6 +660,13 @@ mod tests {
                 total: s("88.50"),
                 accepted: false,
                 sentence: s("通过整治，新增耕地100亩。"),
+                map: MapView {
+                    title: s(crate::report::text::vocab::MAP_AFTER_TITLE),
+                    file: s("/maps/YL-01-after.svg"),
+                    note: s(crate::report::text::vocab::MAP_NOTE),
+                    missing: s(""),
+                    no_room: s(crate::report::text::vocab::MAP_NO_ROOM),
+                },
             }],
             problems: vec![s("1个项目触碰红线。")],
             progress: vec![TaskProgress {
@@ -684,11 +706,24 @@ mod tests {
     #[test]
     fn the_bundled_templates_read_only_fields_the_view_has() {
         let markup = engine::render_typst(super::super::TEMPLATE, &full(), None).expect("renders");
-        let pdf =
-            engine::compile_pdf(markup, Vec::new(), &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        assert!(markup.contains("/maps/YL-01-after.svg"));
+        let files = engine::placeholder_charts(&["/maps/YL-01-after.svg"]);
+        let pdf = engine::compile_pdf(markup, files, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
         assert!(pdf.pages >= 2);
-        let page = html::render(super::super::HTML_TEMPLATE, &full(), None).expect("renders");
+        let view = full();
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="1mm" height="1mm"><rect id="case-map"/></svg>"#;
+        let maps = [("/maps/YL-01-after.svg".to_string(), svg.to_string())].into();
+        let page = html::render(
+            super::super::HTML_TEMPLATE,
+            &super::super::HtmlPage { view: &view, maps },
+            None,
+        )
+        .expect("renders");
         assert!(page.contains("样例省自然资源厅"));
+        assert!(
+            page.contains(r#"<rect id="case-map"/>"#),
+            "the map is inlined unescaped"
+        );
     }
 
     /// GB/T 9704: 3号 body text, 22 lines to a page, 28 characters to a line.
@@ -699,7 +734,8 @@ mod tests {
         let mut view = full();
         view.intro = "整".repeat(28 * 60);
         let markup = engine::render_typst(super::super::TEMPLATE, &view, None).expect("renders");
-        let pages = engine::text_lines(markup, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        let pages =
+            engine::text_lines(markup, case_map(37.0), &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
         let body: Vec<&engine::TextLine> = pages[1].iter().filter(|l| l.size == 16.0).collect();
         assert_eq!(body.len(), 22, "{body:#?}");
         for l in &body {
@@ -711,6 +747,41 @@ mod tests {
         }
     }
 
+    /// The full view's case map as an empty SVG `height_mm` high.
+    fn case_map(height_mm: f64) -> Vec<engine::VirtualFile> {
+        let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="120mm" height="{height_mm}mm"/>"#);
+        vec![engine::VirtualFile::new("/maps/YL-01-after.svg", svg)]
+    }
+
+    /// A typical case's map takes a whole number of lines: the body text
+    /// after it stays on the 22-line grid of the page it is on.
+    #[test]
+    fn the_case_map_keeps_the_text_on_the_grid() {
+        let mut view = full();
+        view.cases[0].sentence = "整".repeat(28 * 3);
+        view.problems = vec!["题".repeat(28 * 4)];
+        let markup = engine::render_typst(super::super::TEMPLATE, &view, None).expect("renders");
+        let fonts = FontSet::load(None).unwrap();
+        let pitch = 225.0 / 25.4 * 72.0 / 22.0;
+        for h in [37.0, 51.3] {
+            let pages = engine::text_lines(markup.clone(), case_map(h), &fonts, [2025, 6, 30]).expect("compiles");
+            let page = pages
+                .iter()
+                .find(|p| p.iter().any(|l| l.text.contains("整治后耕地分布")))
+                .expect("the map's caption is laid out");
+            let body: Vec<&engine::TextLine> = page.iter().filter(|l| l.size == 16.0).collect();
+            let after = body
+                .iter()
+                .position(|l| l.text.contains("整治后耕地分布"))
+                .expect("caption line");
+            assert!(after + 1 < body.len(), "text follows the map on its page");
+            for l in &body {
+                let lines = (l.baseline - body[0].baseline) / pitch;
+                assert!((lines - lines.round()).abs() < 0.01, "{h} mm: {l:?} is off the grid");
+            }
+        }
+    }
+
     /// The 2号 title breaks between its words only: “关于2025年度全域土地综合整治项目”
     /// (16 characters) fits the 156 mm line, “综合成效评估结果的通报” goes to the second.
     #[test]
@@ -719,7 +790,8 @@ mod tests {
         view.title_words = title_words(2025);
         view.title = view.title_words.concat();
         let markup = engine::render_typst(super::super::TEMPLATE, &view, None).expect("renders");
-        let pages = engine::text_lines(markup, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
+        let pages =
+            engine::text_lines(markup, case_map(37.0), &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
         let title: Vec<&str> = pages[0]
             .iter()
             .filter(|l| l.size == 22.0)

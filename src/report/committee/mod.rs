@@ -52,6 +52,7 @@ pub fn write(dir: &Path, input: &ReportInput, opts: &RenderOptions) -> Result<Wr
         cards: &cards,
         annexes: &annexes,
         files,
+        maps: input.maps,
         templates: opts.templates.as_deref(),
         fonts: &fonts,
         date: input.date,

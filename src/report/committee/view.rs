@@ -5,8 +5,9 @@ use super::problems::{self, Problems};
 use super::quality::{self, Quality};
 use crate::model::{Aggregation, Indicator, Model};
 use crate::report::ReportInput;
+use crate::report::engine::map::{MapStyle, Panels};
 use crate::report::fields::{FieldTable, Shown};
-use crate::report::parts::{self, AdjustmentRow, EligibleStats, RedLine, Stamp};
+use crate::report::parts::{self, AdjustmentRow, EligibleStats, MapView, RedLine, Stamp};
 use crate::report::text::vocab::{self, indicator_name};
 use crate::report::text::{date_cn, fmt_num, fmt_value, fmt2, method, rank_text, scaled_text, signed2};
 use crate::score::robust::Verdict;
@@ -218,6 +219,22 @@ pub struct Card {
     pub esv_note: String,
     /// Why the indicator points do not add up to the total (geometric or TOPSIS aggregation), else empty.
     pub aggregation_note: String,
+    /// The farmland before and after, side by side (drawn in [`card_map_style`]).
+    pub map: MapView,
+}
+
+/// Width of the map on a scorecard (mm): the A4 text width, as
+/// `ranking.typ.j2` places it under the red lines and adjustments.
+pub const CARD_MAP_MM: f64 = 174.0;
+
+/// A scorecard's map: both stages at [`CARD_MAP_MM`], panels at most 38 mm
+/// high (about the room below a card of the national model; the template
+/// draws the map smaller where a card leaves less).
+pub fn card_map_style() -> MapStyle {
+    MapStyle {
+        max_panel_height_mm: Some(38.0),
+        ..MapStyle::sized(CARD_MAP_MM, Panels::Both)
+    }
 }
 
 /// A dimension's points on a scorecard.
@@ -675,6 +692,7 @@ fn card(input: &ReportInput, table: &FieldTable, files: &parts::ProjectFiles, p:
         vetoes: parts::red_lines(input, table, p),
         vetoed: p.vetoed,
         files: files.get(&p.id),
+        map: parts::map_view(input, &p.id, Panels::Both),
     }
 }
 
@@ -816,6 +834,14 @@ mod tests {
             gep_source: s("县级填报的核算值"),
             esv_note: s("坑塘转为耕地"),
             aggregation_note: s("本模型以 TOPSIS 贴近度汇总指标"),
+            // The vetoed card has no map: the other branch of the template.
+            map: MapView {
+                title: s(vocab::MAP_TITLE),
+                file: if vetoed { s("") } else { s("/maps/QL-1.svg") },
+                note: if vetoed { s("") } else { s(vocab::MAP_NOTE) },
+                missing: if vetoed { s(vocab::NO_MAP) } else { s("") },
+                no_room: if vetoed { s("") } else { s(vocab::MAP_NO_ROOM) },
+            },
         }
     }
 
@@ -1018,8 +1044,51 @@ mod tests {
         let pdf = engine::compile_pdf(main, files, &fonts, [2025, 6, 30]).expect("compiles");
         assert!(pdf.pages >= 4, "{} pages", pdf.pages);
         let annex = volumes::markup(&base, &view.cards, &annexes, Some(0), None).expect("renders");
-        let pdf = engine::compile_pdf(annex, Vec::new(), &fonts, [2025, 6, 30]).expect("compiles");
+        assert!(annex.contains("/maps/QL-1.svg") && annex.contains(vocab::NO_MAP));
+        let pdf = engine::compile_pdf(annex, placeholder_charts(&["/maps/QL-1.svg"]), &fonts, [2025, 6, 30])
+            .expect("compiles");
         assert!(pdf.pages >= 4, "{} pages", pdf.pages);
+    }
+
+    /// A scorecard as full as the national model makes one: 22 indicator
+    /// rows and 8 red lines, `breached` of them with their details.
+    fn crowded_card(breached: usize) -> Card {
+        let mut c = card(breached > 0);
+        c.map = full().cards[0].map.clone();
+        c.rows = (0..22).map(|_| card(false).rows.remove(0)).collect();
+        c.vetoes = (0..8)
+            .map(|k| RedLine {
+                ok: k >= breached,
+                ..card(k < breached).vetoes.remove(0)
+            })
+            .collect();
+        c
+    }
+
+    /// An annex of `cards` with a map of the scorecard's real size (174 ×
+    /// 55 mm: two 38 mm panels, captions and legend): its page count.
+    fn annex_pages(cards: Vec<Card>) -> usize {
+        let mut view = full();
+        view.cards = cards;
+        let cities: Vec<&str> = view.cards.iter().map(|c| c.city.as_str()).collect();
+        let annexes = volumes::plan(&cities, &[], volumes::MAX_CARDS);
+        let base = minijinja::Value::from(minijinja::value::Serde(&view));
+        let markup = volumes::markup(&base, &view.cards, &annexes, Some(0), None).expect("renders");
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="174mm" height="55mm"><rect width="10" height="10"/></svg>"#;
+        let files = vec![engine::VirtualFile::new("/maps/QL-1.svg", svg)];
+        engine::compile_pdf(markup, files, &FontSet::load(None).unwrap(), [2025, 6, 30])
+            .expect("compiles")
+            .pages
+    }
+
+    /// Cover, contents, then one page per scorecard, map or not: a card
+    /// whose red-line details leave less room draws its map smaller, or
+    /// (three red-line details) says in a line that there was no room.
+    #[test]
+    fn a_scorecard_with_a_map_stays_one_page() {
+        assert_eq!(annex_pages(vec![crowded_card(0)]), 3);
+        assert_eq!(annex_pages(vec![crowded_card(3)]), 3);
+        assert_eq!(annex_pages(vec![crowded_card(3), crowded_card(0), card(true)]), 5);
     }
 
     #[test]

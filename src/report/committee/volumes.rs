@@ -9,16 +9,17 @@
 //! of a compilation, bounded whatever the size of the province.
 
 use super::TEMPLATE;
-use super::view::Card;
+use super::view::{Card, card_map_style};
+use crate::metrics::spatial::drawing::ProjectMap;
 use crate::progress::{Progress, Stage};
 use crate::report::engine::fonts::FontSet;
 use crate::report::engine::{self, VirtualFile};
-use crate::report::output;
+use crate::report::{output, parts};
 use anyhow::{Result, anyhow};
 use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -155,6 +156,8 @@ pub struct Volumes<'a> {
     pub annexes: &'a [Annex],
     /// The main volume's charts.
     pub files: Vec<VirtualFile>,
+    /// Every project's map; an annex is given those of its cards only.
+    pub maps: &'a BTreeMap<String, ProjectMap>,
     pub templates: Option<&'a std::path::Path>,
     pub fonts: &'a FontSet,
     pub date: [i32; 3],
@@ -195,10 +198,9 @@ impl Volumes<'_> {
                     s.spawn(|| {
                         while let Some(&j) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                             let job = &jobs[j];
-                            let chart_files = if job.annex.is_none() {
-                                files.lock().ok().and_then(|mut f| f.take()).unwrap_or_default()
-                            } else {
-                                Vec::new()
+                            let chart_files = match job.annex {
+                                None => files.lock().ok().and_then(|mut f| f.take()).unwrap_or_default(),
+                                Some(k) => self.annex_maps(k),
                             };
                             let done = self.one(job, chart_files);
                             if let Ok(mut slot) = pages[j].lock() {
@@ -217,6 +219,21 @@ impl Volumes<'_> {
                     .map_err(|_| anyhow!("排版报告失败"))?
                     .unwrap_or_else(|| Err(anyhow!("排版报告失败")))
             })
+            .collect()
+    }
+
+    /// The map files of annex `k`'s cards (those with a map), drawn for a scorecard.
+    fn annex_maps(&self, k: usize) -> Vec<VirtualFile> {
+        let style = card_map_style();
+        let Some(annex) = self.annexes.get(k) else {
+            return Vec::new();
+        };
+        annex
+            .cards
+            .iter()
+            .filter_map(|&c| self.cards.get(c))
+            .filter(|c| !c.map.file.is_empty())
+            .filter_map(|c| parts::map_file(self.maps, &c.id, &style))
             .collect()
     }
 

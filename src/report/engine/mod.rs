@@ -104,10 +104,15 @@ pub(crate) struct TextLine {
     pub text: String,
 }
 
-/// The text lines of every page, top to bottom: runs on the same baseline
-/// at the same size join into one line.
+/// The text lines of every page (with `files` served), top to bottom: runs
+/// on the same baseline at the same size join into one line.
 #[cfg(test)]
-pub(crate) fn text_lines(markup: String, fonts: &FontSet, date: [i32; 3]) -> Result<Vec<Vec<TextLine>>> {
+pub(crate) fn text_lines(
+    markup: String,
+    files: Vec<VirtualFile>,
+    fonts: &FontSet,
+    date: [i32; 3],
+) -> Result<Vec<Vec<TextLine>>> {
     use typst::layout::{Frame, FrameItem, Point};
     fn walk(frame: &Frame, at: Point, out: &mut Vec<TextLine>) {
         for (pos, item) in frame.items() {
@@ -132,7 +137,7 @@ pub(crate) fn text_lines(markup: String, fonts: &FontSet, date: [i32; 3]) -> Res
             }
         }
     }
-    let (doc, _) = compile(markup, Vec::new(), fonts, date)?;
+    let (doc, _) = compile(markup, files, fonts, date)?;
     Ok(doc
         .pages()
         .iter()

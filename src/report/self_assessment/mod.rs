@@ -9,6 +9,7 @@ pub mod workbook;
 
 use super::engine::{self, Pdf, VirtualFile, charts};
 use super::output::OutputSet;
+use super::parts;
 use super::{RenderOptions, ReportInput, Written};
 use crate::progress::Stage;
 use crate::score::ProjectScore;
@@ -33,7 +34,9 @@ pub fn write(
     let view = view::build(input, p, peers);
     let markup = engine::render_typst(TEMPLATE, &view, opts.templates.as_deref())?;
     let Pdf { bytes, pages } = opts.progress.stage(Stage::Pdf, || -> Result<Pdf> {
-        engine::compile_pdf(markup, chart_files(p, &view, peers)?, &opts.fonts()?, input.date)
+        let mut files = chart_files(p, &view, peers)?;
+        files.extend(parts::map_file(input.maps, &p.id, &view::map_style()));
+        engine::compile_pdf(markup, files, &opts.fonts()?, input.date)
     })?;
     let pdf = out.write("自评报告.pdf", bytes)?;
     let xlsx = out.final_path("自评结果.xlsx");

@@ -6,8 +6,9 @@
 use super::peers::PeerResults;
 use crate::model::{Indicator, Model, Scale};
 use crate::report::ReportInput;
+use crate::report::engine::map::{MapStyle, Panels};
 use crate::report::fields::{FieldTable, display, input_fields};
-use crate::report::parts::{self, AdjustmentRow, RedLine, Stamp};
+use crate::report::parts::{self, AdjustmentRow, MapView, RedLine, Stamp};
 use crate::report::text::{date_cn, fmt_num, fmt_value, fmt2, method, scaled_text, vocab};
 use crate::score::{ProjectScore, Status, VetoStatus, expr};
 use anyhow::{Result, anyhow};
@@ -43,7 +44,18 @@ pub struct SelfAssessmentView {
     pub redlines: Vec<RedLine>,
     pub missing: Vec<MissingRow>,
     pub findings: Vec<NoteRow>,
+    /// The farmland before and after, side by side (drawn in [`map_style`]).
+    pub map: MapView,
     pub stamp: Stamp,
+}
+
+/// The self-assessment's map: both stages across the A4 text width
+/// (174 mm), panels at most 100 mm high.
+pub fn map_style() -> MapStyle {
+    MapStyle {
+        max_panel_height_mm: Some(100.0),
+        ..MapStyle::sized(174.0, Panels::Both)
+    }
 }
 
 /// The assessed project's head block.
@@ -370,6 +382,7 @@ pub fn build(input: &ReportInput, p: &ProjectScore, peers: Option<&PeerResults>)
             })
             .collect(),
         findings,
+        map: parts::map_view(input, &p.id, Panels::Both),
         stamp: parts::stamp(input),
     }
 }
@@ -456,6 +469,14 @@ mod tests {
                 place: s("样例县.xlsx / 项目台账 / C3"),
                 message: s("估计值"),
             }],
+            // The vetoed variant has no map: the template's other branch.
+            map: MapView {
+                title: s(vocab::MAP_TITLE),
+                file: if vetoed { s("") } else { s("/maps/QL-1.svg") },
+                note: if vetoed { s("") } else { s(vocab::MAP_NOTE) },
+                missing: if vetoed { s(vocab::NO_MAP) } else { s("") },
+                no_room: if vetoed { s("") } else { s(vocab::MAP_NO_ROOM) },
+            },
             stamp: Stamp {
                 model: s("sample 版本 1"),
                 tool: s("landeval 0.1.0"),
@@ -472,7 +493,9 @@ mod tests {
     fn the_bundled_template_reads_only_fields_the_view_has() {
         for (peers, vetoed) in [(true, false), (false, true)] {
             let markup = engine::render_typst(super::super::TEMPLATE, &full(peers, vetoed), None).expect("renders");
-            let files = placeholder_charts(&["/charts/radar.svg", "/charts/obstacles.svg"]);
+            assert_eq!(markup.contains("/maps/QL-1.svg"), !vetoed);
+            assert_eq!(markup.contains(vocab::NO_MAP), vetoed);
+            let files = placeholder_charts(&["/charts/radar.svg", "/charts/obstacles.svg", "/maps/QL-1.svg"]);
             let pdf =
                 engine::compile_pdf(markup, files, &FontSet::load(None).unwrap(), [2025, 6, 30]).expect("compiles");
             assert!(pdf.pages >= 1);

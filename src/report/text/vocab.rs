@@ -49,6 +49,21 @@ pub fn veto_status(s: VetoStatus) -> &'static str {
 /// The ranking table's mark of a project with a red line 待核实.
 pub const PENDING: &str = "待核实";
 
+/// The title of a project's farmland map, on every document.
+pub const MAP_TITLE: &str = "整治前后耕地分布";
+
+/// The title of the after panel alone (the bulletin's typical cases).
+pub const MAP_AFTER_TITLE: &str = "整治后耕地分布";
+
+/// Under a project's farmland map: where it comes from.
+pub const MAP_NOTE: &str = "按报送的国土调查图层绘制；图形仅为显示而简化，各项指标按原始图形计算。";
+
+/// In place of the map where a scorecard leaves no room to draw it legibly.
+pub const MAP_NO_ROOM: &str = "本页篇幅不足，未绘制整治前后耕地分布图（见该项目的县级自评报告）。";
+
+/// In place of the map when a project submitted no 地类图斑 layer.
+pub const NO_MAP: &str = "未报送国土调查地类图斑图层，无整治前后耕地分布图。";
+
 /// Where a document's date came from, as the cover says it.
 pub fn date_source(s: DateSource) -> &'static str {
     match s {
