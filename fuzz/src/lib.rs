@@ -16,11 +16,7 @@ pub fn ingest(name: &str, data: &[u8]) {
         max_unzipped_bytes: 64 * 1024 * 1024,
         ..Limits::default()
     };
-    let ds = ingest_with(
-        &[Source::new(name, data.to_vec())],
-        &DICT,
-        &limits,
-    );
+    let ds = ingest_with(&[Source::new(name, data.to_vec())], &DICT, &limits);
     // Every finding is located or says what to do, in Chinese.
     for f in &ds.log.findings {
         assert!(!f.message.is_empty());
