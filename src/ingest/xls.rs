@@ -33,6 +33,7 @@ type Refusal = &'static str;
 const BROKEN_CHAIN: Refusal = "复合文档的扇区链损坏（循环或越界）";
 const BAD_LENGTH: Refusal = "复合文档目录中的数据流长度超过文件本身";
 const BAD_DIMENSIONS: Refusal = "工作表的行列范围记录超出 xls 格式的上限（65536 行 × 256 列）";
+const BAD_CELL: Refusal = "单元格记录的列号超出 xls 格式的上限（256 列，即 IV 列）";
 const TRUNCATED: Refusal = "工作簿数据不完整（工作表缺少结束记录，文件可能被截断）";
 
 /// The sectors of the compound file and its allocation table.
@@ -233,6 +234,7 @@ fn check_records(stream: &[u8]) -> Result<(), Refusal> {
     for pos in sheets {
         substream(stream, pos, |typ, data| match typ {
             0x0200 if !dimensions_ok(data) => Err(BAD_DIMENSIONS),
+            _ if !cell_columns_ok(typ, data) => Err(BAD_CELL),
             _ => Ok(()),
         })?;
     }
@@ -260,6 +262,21 @@ fn substream(
         }
     }
     Err(TRUNCATED)
+}
+
+/// The columns of a cell record calamine reads within the xls grid. calamine
+/// lays a sheet's cells out densely between their smallest and largest
+/// positions, so one cell with a damaged column (up to 65,535) would make it
+/// allocate rows × 65,536 cells (found by fuzzing: 137 GB).
+fn cell_columns_ok(typ: u16, r: &[u8]) -> bool {
+    let col = |i: usize| u16_at(r, i).map_or(true, |c| u64::from(c) < XLS_COLS);
+    match typ {
+        // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA: row, column, …
+        0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => col(2),
+        // MULRK: row, first column, RK records, last column.
+        0x00BD => col(2) && r.len() >= 2 && col(r.len() - 2),
+        _ => true,
+    }
 }
 
 /// A DIMENSIONS record as calamine reads it: first row, last row + 1,
@@ -335,6 +352,24 @@ mod tests {
         assert_eq!(check_records(&whole), Ok(()));
         let cut = [globals, bof, number].concat();
         assert_eq!(check_records(&cut), Err(TRUNCATED));
+    }
+
+    #[test]
+    fn a_cell_beyond_column_iv_is_refused() {
+        // NUMBER: row 0, column 256 (IW) — calamine would lay out 65,536 columns.
+        let number = |col: u16| [&0u16.to_le_bytes()[..], &col.to_le_bytes(), &[0; 10]].concat();
+        assert!(cell_columns_ok(0x0203, &number(255)));
+        assert!(!cell_columns_ok(0x0203, &number(256)));
+        // MULRK from column 0 to 300.
+        let mulrk = [
+            &0u16.to_le_bytes()[..],
+            &0u16.to_le_bytes(),
+            &[0; 6],
+            &300u16.to_le_bytes(),
+        ]
+        .concat();
+        assert!(!cell_columns_ok(0x00BD, &mulrk));
+        assert!(cell_columns_ok(0x0201, &number(4000)), "BLANK records are not read");
     }
 
     #[test]

@@ -19,6 +19,27 @@ use landeval::report::engine::fonts::FontSet;
 // ------------------------------------------------------------------ panics → findings
 
 #[test]
+fn an_xls_cell_beyond_column_iv_is_refused_before_calamine_allocates_for_it() {
+    // Found by the xls fuzz target: a damaged cell record's column (> 255)
+    // made calamine lay the sheet out over 65,536 columns and ask for 137 GB,
+    // an abort no panic guard catches. Kept in the fuzz corpus.
+    let bad = std::fs::read(repo().join("fuzz/corpus/xls/crash-column-beyond-iv.xls")).expect("corpus file");
+    let ds = read(&[("坏.xls", bad), ("好.xlsx", ledger(&["H-01"]))]);
+    assert!(
+        found(
+            &ds,
+            Error,
+            "坏.xls",
+            "单元格记录的列号超出 xls 格式的上限（256 列，即 IV 列）"
+        )
+        .is_some(),
+        "{}",
+        show(&ds)
+    );
+    assert_eq!(project_ids(&ds), ["H-01"], "the other file is read");
+}
+
+#[test]
 fn an_xlsx_cell_reference_beyond_the_grid_refuses_its_sheet_and_the_run_goes_on() {
     let bad = replace_in(
         &ledger(&["H-02"]),
