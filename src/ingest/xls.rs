@@ -269,7 +269,7 @@ fn substream(
 /// positions, so one cell with a damaged column (up to 65,535) would make it
 /// allocate rows × 65,536 cells (found by fuzzing: 137 GB).
 fn cell_columns_ok(typ: u16, r: &[u8]) -> bool {
-    let col = |i: usize| u16_at(r, i).map_or(true, |c| u64::from(c) < XLS_COLS);
+    let col = |i: usize| u16_at(r, i).is_none_or(|c| u64::from(c) < XLS_COLS);
     match typ {
         // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA: row, column, …
         0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => col(2),
