@@ -82,6 +82,14 @@ fn validate_prints_the_tallies_and_exits_0_on_the_messy_fixtures() {
     // use structure), totals first.
     let totals = stdout.find("合计：错误 0 条，警告 6 条").expect("totals line");
     assert!(totals < stdout.find("[警告]").expect("a warning"), "{stdout}");
+    // A missing value is located at the empty cell it should be in (QL-0103-03's
+    // row 7 of the csv, column J 群众满意度), not at the project's 项目台账 row.
+    assert!(
+        stdout.contains(
+            "[警告] 澜坪县-过程管理.csv / 过程管理 / J7：项目“QL-0103-03”指标“群众满意度”缺少：“群众满意度”（澜坪县-过程管理.csv / 过程管理 / J7）；该指标按 0 分计"
+        ),
+        "{stdout}"
+    );
     assert!(dir.join("数据质量.xlsx").exists());
 }
 
