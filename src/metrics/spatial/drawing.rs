@@ -293,29 +293,7 @@ pub fn stage_map(s: &StageShapes, origin: (f64, f64), extent_m: f64) -> StageMap
             }
             counted = Some(n);
         }
-        let of = |class: Class| {
-            rings_of(
-                s.patches
-                    .iter()
-                    .zip(&s.classes)
-                    .filter(move |(_, c)| **c == class)
-                    .map(|(p, _)| &p.shape),
-                origin,
-                eps,
-            )
-        };
-        let (pbf, pbf_cells) = rings_and_cells(s.pbf.iter().map(|p| &p.shape), origin, eps);
-        let m = StageMap {
-            blocks: of(Class::Block),
-            scattered: of(Class::Scattered),
-            other: of(Class::Other),
-            pbf,
-            pbf_cells,
-            patches: s.patches.len(),
-            contig_blocks: s.contig_blocks,
-            farmland_mu: s.patches.iter().map(|p| p.area_mu).sum(),
-            tolerance_m: eps,
-        };
+        let m = stage_map_at(s, origin, eps);
         debug_assert!(counted.is_none_or(|n| n == vertices(&m)), "vertex count");
         return m;
     }
@@ -324,6 +302,33 @@ pub fn stage_map(s: &StageShapes, origin: (f64, f64), extent_m: f64) -> StageMap
 /// Boundary outline rings.
 pub fn outline(shape: &MultiPolygon<f64>, origin: (f64, f64), extent_m: f64) -> Vec<Ring> {
     rings_of(std::iter::once(shape), origin, (extent_m / 1000.0).max(0.5))
+}
+
+/// A stage's drawing simplified at tolerance `eps` (metres).
+fn stage_map_at(s: &StageShapes, origin: (f64, f64), eps: f64) -> StageMap {
+    let of = |class: Class| {
+        rings_of(
+            s.patches
+                .iter()
+                .zip(&s.classes)
+                .filter(move |(_, c)| **c == class)
+                .map(|(p, _)| &p.shape),
+            origin,
+            eps,
+        )
+    };
+    let (pbf, pbf_cells) = rings_and_cells(s.pbf.iter().map(|p| &p.shape), origin, eps);
+    StageMap {
+        blocks: of(Class::Block),
+        scattered: of(Class::Scattered),
+        other: of(Class::Other),
+        pbf,
+        pbf_cells,
+        patches: s.patches.len(),
+        contig_blocks: s.contig_blocks,
+        farmland_mu: s.patches.iter().map(|p| p.area_mu).sum(),
+        tolerance_m: eps,
+    }
 }
 
 #[cfg(test)]
@@ -415,29 +420,7 @@ mod tests {
     fn stage_map_drawing_each_tolerance(s: &StageShapes, origin: (f64, f64), extent_m: f64) -> StageMap {
         let mut eps = (extent_m / 1000.0).max(0.5);
         loop {
-            let of = |class: Class| {
-                rings_of(
-                    s.patches
-                        .iter()
-                        .zip(&s.classes)
-                        .filter(move |(_, c)| **c == class)
-                        .map(|(p, _)| &p.shape),
-                    origin,
-                    eps,
-                )
-            };
-            let (pbf, pbf_cells) = rings_and_cells(s.pbf.iter().map(|p| &p.shape), origin, eps);
-            let m = StageMap {
-                blocks: of(Class::Block),
-                scattered: of(Class::Scattered),
-                other: of(Class::Other),
-                pbf,
-                pbf_cells,
-                patches: s.patches.len(),
-                contig_blocks: s.contig_blocks,
-                farmland_mu: s.patches.iter().map(|p| p.area_mu).sum(),
-                tolerance_m: eps,
-            };
+            let m = stage_map_at(s, origin, eps);
             if vertices(&m) <= VERTEX_BUDGET || eps > extent_m / 50.0 {
                 return m;
             }
